@@ -1,0 +1,372 @@
+/**
+ * A STREAM connection (RFC 29 §4): streams of money multiplexed over one shared secret, as
+ * Observables. The class wires the pure parts — the receiver, the packet builder, the stream
+ * registry — to a plugin and a scheduler; it owns the lifecycle, the send loop and the totals.
+ *
+ * @example
+ * ```ts
+ * const connection = await createConnection({ plugin, destinationAccount, sharedSecret });
+ * const stream = connection.createStream();
+ * await lastValueFrom(stream.sendMoney(10_000));
+ * await connection.end();
+ * ```
+ */
+import { BehaviorSubject, Observable, Subject, Subscription, filter, type SchedulerLike } from 'rxjs';
+import { ErrorCode, FrameType, type Frame } from '../wire/types';
+import type { StreamKeys } from '../crypto';
+import type { IlpPrepare, IlpReply, Plugin } from '../ilp';
+import { ConnectionError, StreamError } from '../errors';
+import { DataAndMoneyStream, type StreamHost } from '../stream/stream';
+import { StreamRegistry } from './stream-registry';
+import { answerPrepare, type IncomingContext } from './incoming';
+import { type CloseDecision, MAX_PACKET_SEQUENCE } from './receiver';
+import type { Link } from './transmit';
+import { ConnectionSender, type SenderSettings } from './sender';
+import { type ConnectionState, type ConnectionTotals, type ExchangeRate, ZERO_CONNECTION_TOTALS } from './types';
+import { IdleTimer } from './idle-timer';
+
+/** Everything a connection is built from; `createConnection` and the server fill it in. */
+export interface ConnectionParams extends SenderSettings {
+  readonly plugin: Plugin;
+  readonly keys: StreamKeys;
+  readonly isServer: boolean;
+  readonly scheduler: SchedulerLike;
+  readonly sourceAccount: string;
+  readonly sourceAssetCode: string;
+  readonly sourceAssetScale: number;
+  readonly destinationAccount?: string;
+  readonly connectionTag?: string;
+  /** Close after this many ms without an authentic packet either way; 0 disables. */
+  readonly idleTimeoutMs: number;
+  /** Called once when the connection has closed, to release the plugin or the server's slot. */
+  readonly onClose?: () => void;
+}
+
+/**
+ * A STREAM connection. Get one from `createConnection()`, `connect()` or a server's `connections$`.
+ *
+ * @example
+ * ```ts
+ * connection.streams$.subscribe((stream) => stream.money$.subscribe(console.log));
+ * ```
+ */
+export class Connection implements StreamHost, IncomingContext {
+  readonly registry: StreamRegistry;
+  private readonly streamsSubject = new Subject<DataAndMoneyStream>();
+  private readonly totalsSubject = new BehaviorSubject<ConnectionTotals>(ZERO_CONNECTION_TOTALS);
+  private readonly rateSubject = new BehaviorSubject<ExchangeRate | undefined>(undefined);
+  private readonly stateSubject: BehaviorSubject<ConnectionState>;
+  private readonly subscriptions = new Subscription();
+  private readonly sender: ConnectionSender;
+  private readonly idle: IdleTimer;
+  private totalsValue = ZERO_CONNECTION_TOTALS;
+  private sequence = 1n;
+  private remoteAddress: string | undefined;
+  private remoteAsset: { code: string; scale: number } | undefined;
+  private closeWaiters: Array<() => void> = [];
+
+  /** Streams the peer opened, each emitted before its first money is credited. */
+  readonly streams$: Observable<DataAndMoneyStream> = this.streamsSubject.asObservable();
+  /** Money totals; replays the current value. */
+  readonly totals$: Observable<ConnectionTotals> = this.totalsSubject.asObservable();
+  /** The path exchange rate once known; replays the current value. */
+  readonly exchangeRate$: Observable<ExchangeRate> = this.rateSubject.pipe(filter((r): r is ExchangeRate => r !== undefined));
+  /** 'connecting' → 'open' → 'closing' → 'closed'; replays the current value. */
+  readonly state$: Observable<ConnectionState>;
+
+  constructor(private readonly params: ConnectionParams) {
+    this.registry = new StreamRegistry(params.isServer, this);
+    this.remoteAddress = params.destinationAccount;
+    this.stateSubject = new BehaviorSubject<ConnectionState>(params.isServer ? 'open' : 'connecting');
+    this.state$ = this.stateSubject.asObservable();
+    const link: Link = {
+      plugin: params.plugin,
+      keys: params.keys,
+      scheduler: params.scheduler,
+      expiryMs: params.expiryMs,
+      destination: () => this.remoteAddress,
+      nextSequence: () => this.sequence++,
+    };
+    this.sender = new ConnectionSender(this, link, params);
+    this.idle = new IdleTimer(params.scheduler, params.idleTimeoutMs, () =>
+      this.fail(new ConnectionError('IDLE_TIMEOUT', `no authentic packet for ${params.idleTimeoutMs} ms`)),
+    );
+    if (params.isServer) this.idle.start();
+  }
+
+  // ---- public surface -----------------------------------------------------------------------
+
+  /** Our ILP address. */
+  get sourceAccount(): string {
+    return this.params.sourceAccount;
+  }
+  /** The peer's ILP address, once known. */
+  get destinationAccount(): string | undefined {
+    return this.remoteAddress;
+  }
+  /** Our asset code (from IL-DCP). */
+  get sourceAssetCode(): string {
+    return this.params.sourceAssetCode;
+  }
+  /** Our asset scale (from IL-DCP). */
+  get sourceAssetScale(): number {
+    return this.params.sourceAssetScale;
+  }
+  /** The peer's asset code, once it sent ConnectionAssetDetails. */
+  get destinationAssetCode(): string | undefined {
+    return this.remoteAsset?.code;
+  }
+  /** The peer's asset scale, once it sent ConnectionAssetDetails. */
+  get destinationAssetScale(): number | undefined {
+    return this.remoteAsset?.scale;
+  }
+  /** The tag the server put in this connection's address, if any. */
+  get connectionTag(): string | undefined {
+    return this.params.connectionTag;
+  }
+  /** The current state. */
+  get state(): ConnectionState {
+    return this.stateSubject.value;
+  }
+  /** Current totals, synchronously. */
+  get totals(): ConnectionTotals {
+    return this.totalsValue;
+  }
+  /** The path exchange rate, once probed. */
+  get exchangeRate(): ExchangeRate | undefined {
+    return this.rateSubject.value;
+  }
+
+  /**
+   * Opens a new stream (odd ids for clients, even for servers). Nothing is sent until the stream
+   * has money to send. If the peer's stream limit is reached, the stream waits: its money leaves
+   * once the peer raises the limit (we tell it with ConnectionStreamIdBlocked).
+   *
+   * @example
+   * ```ts
+   * const stream = connection.createStream();
+   * ```
+   */
+  createStream(): DataAndMoneyStream {
+    if (this.state === 'closing' || this.state === 'closed') {
+      throw new StreamError('CONNECTION_CLOSED', `cannot open a stream on a ${this.state} connection`);
+    }
+    return this.registry.openLocal();
+  }
+
+  /**
+   * Sends everything queued, then closes with ConnectionClose(NoError). Resolves once closed.
+   *
+   * @example
+   * ```ts
+   * await connection.end();
+   * ```
+   */
+  end(): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    if (this.state !== 'closing') {
+      this.stateSubject.next('closing');
+      for (const stream of this.registry.sorted()) void stream.end();
+      this.sender.wake();
+    }
+    return closed;
+  }
+
+  /**
+   * Closes at once: tells the peer with ConnectionClose(ApplicationError, message) and errors
+   * every Observable with a ConnectionError('DESTROYED'). Without an error it closes cleanly.
+   *
+   * @example
+   * ```ts
+   * await connection.destroy(new Error('shutting down'));
+   * ```
+   */
+  destroy(error?: Error): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    const code = error ? ErrorCode.ApplicationError : ErrorCode.NoError;
+    this.sender.sendFinalClose(code, error?.message ?? '');
+    this.finish(error ? new ConnectionError('DESTROYED', error.message, code) : undefined);
+    return Promise.resolve();
+  }
+
+  // ---- used by the client and the server ------------------------------------------------------
+
+  /** Runs the handshake and rate probe of a client; resolves when the connection is open. */
+  open(): Observable<ExchangeRate> {
+    this.idle.start();
+    return this.sender.probe();
+  }
+
+  /** Answers one Prepare addressed to this connection. */
+  handlePrepare(prepare: IlpPrepare): IlpReply {
+    const { reply, decision } = answerPrepare(this, prepare);
+    if (!decision) return reply;
+    this.idle.touch();
+    if (decision.fulfill) {
+      let received = 0n;
+      for (const [stream, amount] of decision.credits) {
+        stream.receiveMoney(amount);
+        received += amount;
+      }
+      if (received > 0n) this.updateTotals({ received: this.totalsValue.received + received });
+    }
+    for (const [stream, code, message] of decision.closedStreams) this.closeStreamFromRemote(stream, code, message);
+    if (decision.close) this.closeFromDecision(decision.close);
+    else this.sender.wake();
+    return reply;
+  }
+
+  // ---- ReceiverContext / IncomingContext --------------------------------------------------------
+
+  /** @internal */
+  get keys(): StreamKeys {
+    return this.params.keys;
+  }
+  /** @internal */
+  now(): number {
+    return this.params.scheduler.now();
+  }
+  /** @internal */
+  announceStream(stream: DataAndMoneyStream): void {
+    this.streamsSubject.next(stream);
+  }
+  /** @internal */
+  setRemoteAddress(address: string): void {
+    if (address !== '') this.remoteAddress = address;
+  }
+  /** @internal */
+  setRemoteAssetDetails(code: string, scale: number): boolean {
+    if (this.remoteAsset) return this.remoteAsset.code === code && this.remoteAsset.scale === scale;
+    this.remoteAsset = { code, scale };
+    return true;
+  }
+  /** @internal */
+  addressReplyFrames(): Frame[] {
+    return [
+      { type: FrameType.ConnectionAssetDetails, sourceAssetCode: this.params.sourceAssetCode, sourceAssetScale: this.params.sourceAssetScale },
+      { type: FrameType.ConnectionMaxStreamId, maxStreamId: this.registry.localMaxStreamId },
+    ];
+  }
+  /** @internal */
+  takeQueuedFrames(): Frame[] {
+    return this.sender.takeControlFrames();
+  }
+
+  // ---- StreamHost -------------------------------------------------------------------------------
+
+  /** @internal */
+  wake(): void {
+    this.sender.wake();
+  }
+  /** @internal */
+  closeStream(stream: DataAndMoneyStream, code: ErrorCode, message: string): void {
+    this.sender.queueFrame({ type: FrameType.StreamClose, streamId: stream.id, errorCode: code, errorMessage: message });
+    this.registry.remove(stream);
+    this.sender.wake();
+  }
+
+  // ---- used by the sender -----------------------------------------------------------------------
+
+  /** @internal */
+  updateTotals(change: Partial<ConnectionTotals>): void {
+    this.totalsValue = { ...this.totalsValue, ...change };
+    this.totalsSubject.next(this.totalsValue);
+  }
+  /** @internal */
+  setExchangeRate(rate: ExchangeRate): void {
+    this.rateSubject.next(rate);
+  }
+  /** @internal The connection reached 'open' (client, after the probe). */
+  markOpen(): void {
+    if (this.state === 'connecting') this.stateSubject.next('open');
+  }
+  /** @internal An authentic packet arrived either way. */
+  touch(): void {
+    this.idle.touch();
+  }
+  /** @internal Applies frames from the peer's authentic reply to one of our packets. */
+  applyReplyFrames(frames: readonly Frame[]): void {
+    for (const frame of frames) {
+      switch (frame.type) {
+        case FrameType.StreamMaxMoney:
+          this.registry.streams.get(frame.streamId)?.applyRemoteMaxMoney(frame.receiveMax, frame.totalReceived);
+          break;
+        case FrameType.ConnectionMaxStreamId:
+          this.registry.raiseRemoteMax(frame.maxStreamId);
+          break;
+        case FrameType.ConnectionAssetDetails:
+          if (!this.setRemoteAssetDetails(frame.sourceAssetCode, frame.sourceAssetScale)) {
+            this.sender.sendFinalClose(ErrorCode.ProtocolViolation, 'asset details changed during the connection');
+            this.fail(new ConnectionError('ASSET_MISMATCH', 'the peer changed its asset details', ErrorCode.ProtocolViolation));
+            return;
+          }
+          break;
+        case FrameType.StreamClose: {
+          const stream = this.registry.streams.get(frame.streamId);
+          if (stream) this.closeStreamFromRemote(stream, frame.errorCode, frame.errorMessage);
+          break;
+        }
+        case FrameType.ConnectionClose:
+          this.closeFromDecision({ code: frame.errorCode, message: frame.errorMessage, byRemote: true });
+          return;
+        default:
+          break;
+      }
+    }
+  }
+  /** @internal Nothing is left to send or settle after `end()`: close for good. */
+  finishEnd(): void {
+    this.finish(undefined);
+  }
+  /** @internal Closes with an error; the sender already told the peer if it could. */
+  fail(error: Error): void {
+    this.finish(error);
+  }
+  /** @internal True if the sequence counter reached the 2^31 limit (29-5.1.3-a). */
+  get packetLimitReached(): boolean {
+    return this.sequence >= MAX_PACKET_SEQUENCE;
+  }
+  /** @internal Where our packets go. */
+  get hasRemoteAddress(): boolean {
+    return this.remoteAddress !== undefined;
+  }
+
+  // ---- closing ----------------------------------------------------------------------------------
+
+  private closeStreamFromRemote(stream: DataAndMoneyStream, code: ErrorCode | number, message: string): void {
+    this.registry.remove(stream);
+    stream.closeFromRemote(code === ErrorCode.NoError ? undefined : new StreamError('REMOTE_CLOSED', `peer closed stream ${stream.id}: ${message}`, code));
+  }
+
+  private closeFromDecision(close: CloseDecision): void {
+    if (!close.byRemote) {
+      this.fail(new ConnectionError('PROTOCOL_VIOLATION', close.message, close.code));
+    } else if (close.code === ErrorCode.NoError) {
+      this.finish(undefined);
+    } else {
+      this.finish(new ConnectionError('REMOTE_CLOSED', `peer closed the connection: ${close.message}`, close.code));
+    }
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.state === 'closed') return;
+    this.idle.stop();
+    this.sender.stop();
+    const streamError = error ? new StreamError('CONNECTION_CLOSED', error.message) : undefined;
+    for (const stream of this.registry.sorted()) {
+      this.registry.remove(stream);
+      stream.closeFromRemote(streamError);
+    }
+    this.stateSubject.next('closed');
+    this.subscriptions.unsubscribe();
+    for (const subject of [this.streamsSubject, this.totalsSubject, this.rateSubject, this.stateSubject] as Subject<unknown>[]) {
+      if (error) subject.error(error);
+      else subject.complete();
+    }
+    const waiters = this.closeWaiters;
+    this.closeWaiters = [];
+    for (const resolve of waiters) resolve();
+    this.params.onClose?.();
+  }
+}

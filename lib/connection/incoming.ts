@@ -1,0 +1,73 @@
+/**
+ * Answers one ILP Prepare addressed to a connection: decrypt and decode it (F06 if that fails,
+ * 29-4.2-b, E2, E4), let the receiver decide, and encrypt the reply under the same sequence
+ * (29-5.2-e). Synchronous, so a server never interleaves two packets of one connection.
+ *
+ * @example
+ * ```ts
+ * const { reply, decision } = answerPrepare(context, prepare);
+ * ```
+ */
+import { decodePacket, encodePacket } from '../wire';
+import { IlpPacketType, type StreamPacket } from '../wire/types';
+import { fulfillmentMatches, type StreamKeys } from '../crypto';
+import { rejectF06, type IlpPrepare, type IlpReply } from '../ilp';
+import { type ReceiveDecision, type ReceiverContext, receivePacket } from './receiver';
+
+/** What answering needs beyond the receiver's context. */
+export interface IncomingContext extends ReceiverContext {
+  readonly keys: StreamKeys;
+  /** Our ILP address, for the Reject's triggeredBy. */
+  readonly sourceAccount: string;
+  /** The clock, in ms (the connection's scheduler). */
+  now(): number;
+}
+
+/** The reply to send back and, when the packet was authentic, the receiver's decision. */
+export interface IncomingResult {
+  readonly reply: IlpReply;
+  readonly decision?: ReceiveDecision;
+  readonly packet?: StreamPacket;
+}
+
+/**
+ * Decrypts, decides and encrypts the reply to one Prepare.
+ *
+ * @example
+ * ```ts
+ * const { reply } = answerPrepare(context, prepare); // F06 for anything undecryptable
+ * ```
+ */
+export function answerPrepare(context: IncomingContext, prepare: IlpPrepare): IncomingResult {
+  const packet = openPacket(context.keys, prepare.data);
+  if (!packet || packet.ilpPacketType !== IlpPacketType.Prepare) {
+    return { reply: rejectF06(undefined, context.sourceAccount) };
+  }
+  const fulfillment = context.keys.fulfillment(prepare.data);
+  const fulfillable = fulfillmentMatches(fulfillment, prepare.executionCondition);
+  const expired = prepare.expiresAt.getTime() <= context.now();
+  const decision = receivePacket(context, packet, prepare.amount, { fulfillable, expired });
+
+  const data = context.keys.encrypt(
+    encodePacket({
+      sequence: packet.sequence,
+      ilpPacketType: decision.fulfill ? IlpPacketType.Fulfill : IlpPacketType.Reject,
+      prepareAmount: prepare.amount,
+      frames: decision.frames,
+    }),
+  );
+  const reply: IlpReply = decision.fulfill
+    ? { type: IlpPacketType.Fulfill, fulfillment, data }
+    : { type: IlpPacketType.Reject, code: expired ? 'R00' : 'F99', triggeredBy: context.sourceAccount, message: '', data };
+  return { reply, decision, packet };
+}
+
+/** Decrypts and decodes STREAM data; undefined for anything that is not an authentic packet. */
+export function openPacket(keys: StreamKeys, data: Buffer): StreamPacket | undefined {
+  if (data.length === 0) return undefined;
+  try {
+    return decodePacket(keys.decrypt(data));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The sending half's packet assembly: decide what the next Prepare carries — money from the
+ * streams (first come, first served by stream id), within the packet budget and the peer's
+ * receive limits converted at the path rate — plus the control frames that are owed. Synchronous
+ * and free of I/O.
+ *
+ * @example
+ * ```ts
+ * const next = buildPacket({ streams: registry.sorted(), budget: 1000n, rate, controlFrames: [] });
+ * if (next) send(next);
+ * ```
+ */
+import { FrameType, type Frame } from '../wire/types';
+import type { DataAndMoneyStream } from '../stream/stream';
+import type { Allocation } from '../stream/send-orders';
+import { type Ratio, multiplyFloor } from './ratio';
+
+/** Money one stream placed in a packet. */
+export interface StreamAllocation {
+  readonly stream: DataAndMoneyStream;
+  readonly allocation: Allocation;
+}
+
+/** The contents of one outgoing Prepare, before sequencing and encryption. */
+export interface PacketPlan {
+  readonly amount: bigint;
+  readonly frames: Frame[];
+  readonly allocations: StreamAllocation[];
+}
+
+/** Inputs of {@link buildPacket}. */
+export interface PacketInputs {
+  /** Open streams, ascending id. */
+  readonly streams: readonly DataAndMoneyStream[];
+  /** The most source units this packet may carry (max packet amount, congestion). */
+  readonly budget: bigint;
+  /** Path exchange rate (destination per source unit), if known. */
+  readonly rate: Ratio | undefined;
+  /** Control frames owed to the peer (closes, limits, handshake). */
+  readonly controlFrames: Frame[];
+}
+
+/**
+ * Plans the next packet; undefined when there is nothing to send.
+ *
+ * @example
+ * ```ts
+ * buildPacket({ streams, budget: 1000n, rate: { numerator: 1n, denominator: 2n }, controlFrames: [] });
+ * ```
+ */
+export function buildPacket(inputs: PacketInputs): PacketPlan | undefined {
+  const frames: Frame[] = [...inputs.controlFrames];
+  const allocations: StreamAllocation[] = [];
+  const advertised: DataAndMoneyStream[] = [];
+  let amount = 0n;
+
+  for (const stream of inputs.streams) {
+    if (!stream.receiveMaxAdvertised) {
+      frames.push({ type: FrameType.StreamMaxMoney, streamId: stream.id, receiveMax: stream.receiveMax, totalReceived: stream.totals.received });
+      advertised.push(stream);
+    }
+    if (stream.state === 'closed' || stream.pendingMoney === 0n) continue;
+    const room = remoteRoomInSource(stream, inputs.rate);
+    const cap = minimum(inputs.budget - amount, room);
+    const allocation = cap > 0n ? stream.takeMoney(cap) : undefined;
+    if (allocation) {
+      frames.push({ type: FrameType.StreamMoney, streamId: stream.id, shares: allocation.amount });
+      allocations.push({ stream, allocation });
+      amount += allocation.amount;
+    } else if (room === 0n) {
+      frames.push({ type: FrameType.StreamMoneyBlocked, streamId: stream.id, sendMax: stream.totals.sent + stream.pendingMoney, totalSent: stream.totals.sent });
+    }
+  }
+
+  if (amount === 0n && allocations.length === 0 && !frames.some(isWorthAPacket)) return undefined;
+  // Optimistic: if the packet is rejected, the sender marks these streams for re-advertising.
+  for (const stream of advertised) stream.receiveMaxAdvertised = true;
+  return { amount, frames, allocations };
+}
+
+/** Frames that justify a packet of their own; limit updates ride along with other packets. */
+function isWorthAPacket(frame: Frame): boolean {
+  return (
+    frame.type !== FrameType.StreamMaxMoney &&
+    frame.type !== FrameType.StreamMoneyBlocked &&
+    frame.type !== FrameType.ConnectionStreamIdBlocked &&
+    frame.type !== FrameType.ConnectionDataBlocked &&
+    frame.type !== FrameType.StreamDataBlocked
+  );
+}
+
+/** Source units the peer's StreamMaxMoney still admits on this stream, counting money in flight. */
+function remoteRoomInSource(stream: DataAndMoneyStream, rate: Ratio | undefined): bigint | undefined {
+  if (stream.remoteReceiveMax === undefined || rate === undefined || rate.numerator === 0n) return undefined;
+  const inFlightDestination = multiplyFloor(stream.totals.inFlight, rate);
+  const roomDestination = stream.remoteReceiveMax - stream.remoteTotalReceived - inFlightDestination;
+  if (roomDestination <= 0n) return 0n;
+  // floor(room / rate): what we send then never delivers more than the room.
+  return (roomDestination * rate.denominator) / rate.numerator;
+}
+
+function minimum(a: bigint, b: bigint | undefined): bigint {
+  return b === undefined || a < b ? a : b;
+}

@@ -1,0 +1,212 @@
+/**
+ * The receiving half of a connection: given an authentic incoming STREAM Prepare, decide whether
+ * to fulfill it, which frames the reply carries, and what changes. Synchronous and free of I/O;
+ * the connection encrypts the reply and applies the close decisions after answering.
+ *
+ * Order of checks (RFC 29 §4.4 and the research checklist):
+ * stream ids (parity 29-4.4.1-c, limit E17, closed streams E18) → connection-level rules →
+ * expiry (E26) → minimum destination amount (29-3.4-e) → condition (29-6.3-a) → money attribution
+ * (29-5.3.8, E14, E15) → receive limits (E19) → credit.
+ *
+ * @example
+ * ```ts
+ * const decision = receivePacket(context, packet, prepare.amount, { fulfillable: true, expired: false });
+ * ```
+ */
+import { ErrorCode, FrameType, type Frame, type StreamPacket } from '../wire/types';
+import type { DataAndMoneyStream } from '../stream/stream';
+import type { StreamRegistry } from './stream-registry';
+
+/** What the receiver needs from its connection. */
+export interface ReceiverContext {
+  readonly registry: StreamRegistry;
+  /** Emits a stream the peer opened, before any money is credited to it. */
+  announceStream(stream: DataAndMoneyStream): void;
+  /** The peer's ConnectionNewAddress. */
+  setRemoteAddress(address: string): void;
+  /** The peer's ConnectionAssetDetails; false if it contradicts what we knew (29-4.3.3-c). */
+  setRemoteAssetDetails(code: string, scale: number): boolean;
+  /** Frames that answer a ConnectionNewAddress (our asset details and stream limit, I-16). */
+  addressReplyFrames(): Frame[];
+  /** Control frames waiting to ride on the next packet or reply. */
+  takeQueuedFrames(): Frame[];
+}
+
+/** Facts about the ILP Prepare the STREAM packet arrived in. */
+export interface PrepareFacts {
+  /** SHA-256 of the fulfillment we would give matches the Prepare's condition. */
+  readonly fulfillable: boolean;
+  /** The Prepare's expiry has passed. */
+  readonly expired: boolean;
+}
+
+/** A connection close decided while handling a packet (the peer's, or ours). */
+export interface CloseDecision {
+  readonly code: ErrorCode | number;
+  readonly message: string;
+  /** True if the peer closed; false if we close because of the peer. */
+  readonly byRemote: boolean;
+}
+
+/** The receiver's verdict on one incoming Prepare. */
+export interface ReceiveDecision {
+  readonly fulfill: boolean;
+  readonly frames: Frame[];
+  /** Money credited per stream (only when fulfilled). */
+  readonly credits: ReadonlyArray<readonly [DataAndMoneyStream, bigint]>;
+  readonly close?: CloseDecision;
+  readonly closedStreams: ReadonlyArray<readonly [DataAndMoneyStream, ErrorCode | number, string]>;
+}
+
+/** Packets numbered 2^31 and above are refused: a connection ends before either side sends 2^31 (29-5.1.3-a). */
+export const MAX_PACKET_SEQUENCE = 2n ** 31n;
+
+/**
+ * Handles one incoming STREAM packet carried by a Prepare of `amount` units.
+ *
+ * @example
+ * ```ts
+ * const { fulfill, frames } = receivePacket(ctx, packet, 1000n, { fulfillable: true, expired: false });
+ * ```
+ */
+export function receivePacket(
+  context: ReceiverContext,
+  packet: StreamPacket,
+  amount: bigint,
+  facts: PrepareFacts,
+): ReceiveDecision {
+  const { registry } = context;
+  const frames: Frame[] = [];
+  const money: Array<[DataAndMoneyStream, bigint]> = [];
+  const closedStreams: Array<[DataAndMoneyStream, ErrorCode | number, string]> = [];
+  let close: CloseDecision | undefined;
+  let reject = false;
+
+  const fail = (code: ErrorCode, message: string): void => {
+    close ??= { code, message, byRemote: false };
+  };
+
+  if (packet.sequence >= MAX_PACKET_SEQUENCE) fail(ErrorCode.ProtocolViolation, 'peer exceeded 2^31 packets');
+
+  for (const frame of packet.frames) {
+    switch (frame.type) {
+      case FrameType.ConnectionClose:
+        close ??= { code: frame.errorCode, message: frame.errorMessage, byRemote: true };
+        break;
+      case FrameType.ConnectionNewAddress:
+        context.setRemoteAddress(frame.sourceAccount);
+        frames.push(...context.addressReplyFrames());
+        break;
+      case FrameType.ConnectionAssetDetails:
+        if (!context.setRemoteAssetDetails(frame.sourceAssetCode, frame.sourceAssetScale)) {
+          fail(ErrorCode.ProtocolViolation, 'asset details changed during the connection');
+        }
+        break;
+      case FrameType.ConnectionMaxStreamId:
+        registry.raiseRemoteMax(frame.maxStreamId);
+        break;
+      case FrameType.StreamMoney:
+      case FrameType.StreamData: {
+        const check = registry.checkRemoteId(frame.streamId);
+        if (check === 'wrong-parity') {
+          fail(ErrorCode.ProtocolViolation, `stream id ${frame.streamId} has the wrong parity`);
+        } else if (check === 'over-limit') {
+          fail(ErrorCode.StreamIdError, `stream id ${frame.streamId} exceeds the limit ${registry.localMaxStreamId}`);
+        } else if (check === 'closed') {
+          reject = true;
+          frames.push({ type: FrameType.StreamClose, streamId: frame.streamId, errorCode: ErrorCode.StreamStateError, errorMessage: 'stream is closed' });
+        } else {
+          const stream = check === 'open-new' ? openRemoteStream(context, frame.streamId) : registry.streams.get(frame.streamId);
+          if (stream && frame.type === FrameType.StreamMoney) money.push([stream, frame.shares]);
+        }
+        break;
+      }
+      case FrameType.StreamMaxMoney: {
+        const stream = registry.streams.get(frame.streamId);
+        stream?.applyRemoteMaxMoney(frame.receiveMax, frame.totalReceived);
+        break;
+      }
+      case FrameType.StreamClose: {
+        const stream = registry.streams.get(frame.streamId);
+        if (stream) closedStreams.push([stream, frame.errorCode, frame.errorMessage]);
+        break;
+      }
+      default:
+        // Blocked frames are informational (29-4.4.4-e); data flow control arrives with data streams.
+        break;
+    }
+  }
+
+  if (close && !close.byRemote) {
+    return { fulfill: false, frames: [connectionCloseFrame(close)], credits: [], close, closedStreams: [] };
+  }
+
+  if (facts.expired || amount < packet.prepareAmount || !facts.fulfillable) reject = true;
+
+  const credits = reject ? undefined : attributeMoney(amount, money, frames);
+  if (!credits) {
+    return { fulfill: false, frames: [...frames, ...context.takeQueuedFrames()], credits: [], ...(close ? { close } : {}), closedStreams };
+  }
+  for (const [stream] of credits) {
+    frames.push({ type: FrameType.StreamMaxMoney, streamId: stream.id, receiveMax: stream.receiveMax, totalReceived: stream.totals.received + creditOf(credits, stream) });
+    stream.receiveMaxAdvertised = true;
+  }
+  return { fulfill: true, frames: [...frames, ...context.takeQueuedFrames()], credits, ...(close ? { close } : {}), closedStreams };
+}
+
+function openRemoteStream(context: ReceiverContext, id: bigint): DataAndMoneyStream {
+  const stream = context.registry.openRemote(id);
+  context.announceStream(stream);
+  return stream;
+}
+
+function creditOf(credits: ReadonlyArray<readonly [DataAndMoneyStream, bigint]>, stream: DataAndMoneyStream): bigint {
+  let sum = 0n;
+  for (const [s, amount] of credits) if (s === stream) sum += amount;
+  return sum;
+}
+
+/**
+ * Splits `amount` among the StreamMoney frames by shares, flooring each, and gives the remainder to
+ * the lowest-numbered stream that still has room (RFC 29 §5.3.8). Returns undefined (reject) when
+ * money cannot be attributed (E14, E15) or a stream would exceed its receive max (E19); in that case
+ * the StreamMaxMoney the sender needs is pushed onto `replyFrames`.
+ */
+export function attributeMoney(
+  amount: bigint,
+  money: ReadonlyArray<readonly [DataAndMoneyStream, bigint]>,
+  replyFrames: Frame[],
+): Array<[DataAndMoneyStream, bigint]> | undefined {
+  if (amount === 0n) return [];
+  let totalShares = 0n;
+  for (const [, shares] of money) totalShares += shares;
+  if (totalShares === 0n) return undefined;
+
+  const perStream = new Map<DataAndMoneyStream, bigint>();
+  let assigned = 0n;
+  for (const [stream, shares] of money) {
+    const share = (amount * shares) / totalShares;
+    perStream.set(stream, (perStream.get(stream) ?? 0n) + share);
+    assigned += share;
+  }
+  const remainder = amount - assigned;
+  if (remainder > 0n) {
+    const ordered = [...perStream.keys()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const target = ordered.find((s) => s.receiveRoom - (perStream.get(s) ?? 0n) >= remainder) ?? ordered[0];
+    if (target) perStream.set(target, (perStream.get(target) ?? 0n) + remainder);
+  }
+
+  let overLimit = false;
+  for (const [stream, credit] of perStream) {
+    if (stream.state === 'closed' || credit > stream.receiveRoom) {
+      overLimit = true;
+      replyFrames.push({ type: FrameType.StreamMaxMoney, streamId: stream.id, receiveMax: stream.receiveMax, totalReceived: stream.totals.received });
+      stream.receiveMaxAdvertised = true;
+    }
+  }
+  return overLimit ? undefined : [...perStream];
+}
+
+function connectionCloseFrame(close: CloseDecision): Frame {
+  return { type: FrameType.ConnectionClose, errorCode: close.code, errorMessage: close.message };
+}

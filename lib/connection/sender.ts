@@ -1,0 +1,335 @@
+/**
+ * The send loop of a connection: a pull loop that asks the packet builder for the next packet
+ * whenever a packet settles or new money is queued, keeping up to `window` packets in flight
+ * (DESIGN §4). It settles money exactly, retries temporary failures with backoff on the
+ * scheduler, shrinks packets on F08, and gives up after a bounded run of failures.
+ *
+ * @example
+ * ```ts
+ * const sender = new ConnectionSender(connection, link, settings);
+ * sender.wake(); // something new to send
+ * ```
+ */
+import { Observable, Subscription, map, tap, timer } from 'rxjs';
+import { ErrorCode, FrameType, IlpPacketType, type Frame } from '../wire/types';
+import { ConnectionError } from '../errors';
+import type { Connection } from './connection';
+import { buildPacket, type PacketPlan } from './packet-builder';
+import { type Ratio, multiplyFloor, ratioToNumber } from './ratio';
+import { DEFAULT_PROBE_AMOUNTS, f08MaxInSource, probeRate } from './rate-probe';
+import { type Link, type Outcome, transmit } from './transmit';
+import type { ExchangeRate } from './types';
+
+/** Tunables of the send loop; `createConnection` documents the defaults. */
+export interface SenderSettings {
+  /** How far below the probed rate a packet may still be accepted (e.g. 1/100). */
+  readonly slippage: Ratio;
+  /** The most source units one packet may carry, before the path says otherwise. */
+  readonly maxPacketAmount: bigint;
+  /** Packets in flight at once. */
+  readonly window: number;
+  /** Milliseconds until a Prepare expires. */
+  readonly expiryMs: number;
+  /** First backoff after a temporary (T) error; it doubles up to `retryMaxDelayMs`. */
+  readonly retryBaseDelayMs: number;
+  /** Longest backoff. */
+  readonly retryMaxDelayMs: number;
+  /** Consecutive failed packets (rejects other than F08) before the connection gives up. */
+  readonly maxConsecutiveFailures: number;
+}
+
+/** Sends a connection's packets. */
+export class ConnectionSender {
+  private readonly inFlightPackets = new Subscription();
+  private control: Frame[] = [];
+  private inFlight = 0;
+  private pumping = false;
+  private wakeAgain = false;
+  private stopped = false;
+  private remoteKnowsUs: boolean;
+  private maxPacketAmount: bigint;
+  private rate: Ratio | undefined;
+  private probing: Observable<ExchangeRate> | undefined;
+  private backoff: Subscription | undefined;
+  private retryDelay: number;
+  private failures = 0;
+  private closeSent = false;
+  private probeRunning = false;
+  private reportedStreamIdLimit: bigint | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly link: Link,
+    private readonly settings: SenderSettings,
+  ) {
+    this.remoteKnowsUs = connection.registry.isServer;
+    this.maxPacketAmount = settings.maxPacketAmount;
+    this.retryDelay = settings.retryBaseDelayMs;
+  }
+
+  /** Queues a control frame for the next packet or reply. */
+  queueFrame(frame: Frame): void {
+    this.control.push(frame);
+  }
+
+  /** Hands the queued control frames to whoever sends next (a packet or a reply). */
+  takeControlFrames(): Frame[] {
+    if (this.connection.registry.maxStreamIdChanged) {
+      this.connection.registry.maxStreamIdChanged = false;
+      this.control.push({ type: FrameType.ConnectionMaxStreamId, maxStreamId: this.connection.registry.localMaxStreamId });
+    }
+    const frames = this.control;
+    this.control = [];
+    return frames;
+  }
+
+  /** Probes the path (client handshake, or before a server's first money); emits the rate. */
+  probe(): Observable<ExchangeRate> {
+    this.probing ??= probeRate(
+      (amount) => this.sendTracked({ amount, frames: this.handshakeFrames(), fulfillable: false, minDestination: 0n }),
+      { amounts: DEFAULT_PROBE_AMOUNTS, maxPacketAmount: this.maxPacketAmount, rounds: 4 },
+    ).pipe(
+      map(({ rate, maxPacketAmount }) => {
+        this.rate = rate;
+        this.maxPacketAmount = maxPacketAmount;
+        const minimum = { numerator: rate.numerator * complement(this.settings.slippage).numerator, denominator: rate.denominator * this.settings.slippage.denominator };
+        const exchangeRate: ExchangeRate = { rate, minimum, value: ratioToNumber(rate) };
+        this.connection.setExchangeRate(exchangeRate);
+        this.connection.markOpen();
+        this.wake();
+        return exchangeRate;
+      }),
+    );
+    return this.probing;
+  }
+
+  /**
+   * Something may be sendable: pull packets until the window is full or nothing is left.
+   * Re-entrant calls (a reply settling synchronously inside a send) only ask for another pass,
+   * so a wake-up is never lost and the stack never grows with the number of packets.
+   */
+  wake(): void {
+    if (this.pumping) {
+      this.wakeAgain = true;
+      return;
+    }
+    if (this.stopped || this.backoff) return;
+    this.pumping = true;
+    try {
+      do {
+        this.wakeAgain = false;
+        this.pullPackets();
+      } while (this.wakeAgain && !this.stopped && !this.backoff);
+    } finally {
+      this.pumping = false;
+    }
+    this.maybeSendClose();
+  }
+
+  private pullPackets(): void {
+    const state = this.connection.state;
+    if (state !== 'open' && state !== 'closing') return;
+    if (!this.connection.hasRemoteAddress) return;
+    while (this.inFlight < this.settings.window && !this.stopped) {
+      if (this.rate === undefined && this.hasMoneyToSend()) {
+        this.startProbe();
+        return;
+      }
+      if (this.connection.packetLimitReached) {
+        this.failWith(new ConnectionError('PACKET_LIMIT', 'sent 2^31 packets; a new connection is needed', ErrorCode.ProtocolViolation));
+        return;
+      }
+      const control = this.takeControlFrames();
+      const plan = buildPacket({ streams: this.sendableStreams(), budget: this.maxPacketAmount, rate: this.rate, controlFrames: [...this.handshakeFrames(), ...control] });
+      // While closing, lone control frames wait for the close packet instead of costing a packet each.
+      if (!plan || (state === 'closing' && plan.amount === 0n)) {
+        this.control = control.concat(this.control);
+        return;
+      }
+      this.sendMoneyPacket(plan, control);
+    }
+  }
+
+  /** Sends ConnectionClose without waiting for the outcome (destroy, or a violation we detected). */
+  sendFinalClose(code: ErrorCode, message: string): void {
+    if (this.closeSent || !this.connection.hasRemoteAddress) return;
+    this.closeSent = true;
+    const frames: Frame[] = [...this.takeControlFrames(), { type: FrameType.ConnectionClose, errorCode: code, errorMessage: message }];
+    // The outcome does not matter: we are closing either way. Errors are swallowed, never unhandled.
+    transmit(this.link, { amount: 0n, frames, fulfillable: false, minDestination: 0n }).subscribe({ error: () => undefined });
+  }
+
+  /** Stops sending; in-flight packets are abandoned. */
+  stop(): void {
+    this.stopped = true;
+    this.backoff?.unsubscribe();
+    this.inFlightPackets.unsubscribe();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private hasMoneyToSend(): boolean {
+    for (const stream of this.connection.registry.streams.values()) if (stream.pendingMoney > 0n) return true;
+    return false;
+  }
+
+  private sendableStreams() {
+    const limit = this.connection.registry.remoteMaxStreamId;
+    const streams = this.connection.registry.sorted();
+    const sendable = streams.filter((s) => s.id <= limit);
+    // Tell the peer once per limit that we are blocked (29-4.4.4-e); it rides on the next packet.
+    if (sendable.length < streams.length && this.reportedStreamIdLimit !== limit) {
+      this.reportedStreamIdLimit = limit;
+      this.control.push({ type: FrameType.ConnectionStreamIdBlocked, maxStreamId: limit });
+    }
+    return sendable;
+  }
+
+  private handshakeFrames(): Frame[] {
+    if (this.remoteKnowsUs) return [];
+    return [
+      { type: FrameType.ConnectionNewAddress, sourceAccount: this.connection.sourceAccount },
+      { type: FrameType.ConnectionAssetDetails, sourceAssetCode: this.connection.sourceAssetCode, sourceAssetScale: this.connection.sourceAssetScale },
+    ];
+  }
+
+  private startProbe(): void {
+    if (this.probeRunning) return;
+    this.probeRunning = true;
+    const subscription = this.probe().subscribe({
+      complete: () => (this.probeRunning = false),
+      error: (error: unknown) => this.failWith(toError(error)),
+    });
+    this.inFlightPackets.add(subscription);
+  }
+
+  /** Sends a packet and keeps track of it as in flight; applies an authentic reply's frames. */
+  private sendTracked(transmission: Parameters<typeof transmit>[1]): Observable<Outcome> {
+    return transmit(this.link, transmission).pipe(
+      tap((outcome) => {
+        if (outcome.replyPacket) {
+          this.remoteKnowsUs = true;
+          this.connection.touch();
+          this.connection.applyReplyFrames(outcome.replyPacket.frames);
+        }
+      }),
+    );
+  }
+
+  private sendMoneyPacket(plan: PacketPlan, control: Frame[]): void {
+    const minDestination = this.rate ? multiplyFloor(multiplyFloor(plan.amount, this.rate), complement(this.settings.slippage)) : 0n;
+    this.inFlight += 1;
+    if (plan.amount > 0n) this.connection.updateTotals({ inFlight: this.connection.totals.inFlight + plan.amount });
+    const subscription = this.sendTracked({ amount: plan.amount, frames: plan.frames, fulfillable: true, minDestination }).subscribe({
+      next: (outcome) => this.settle(plan, control, outcome),
+      error: (error: unknown) => this.failWith(toError(error)),
+    });
+    this.inFlightPackets.add(subscription);
+  }
+
+  private settle(plan: PacketPlan, control: Frame[], outcome: Outcome): void {
+    this.inFlight -= 1;
+    const totals = this.connection.totals;
+    if (outcome.fulfilled) {
+      // The receiver reports what arrived; it accepted at least our minimum (E28).
+      const claimed = outcome.replyPacket?.prepareAmount ?? 0n;
+      const delivered = claimed > outcome.packet.prepareAmount ? claimed : outcome.packet.prepareAmount;
+      const shares = splitDelivered(delivered, plan);
+      plan.allocations.forEach(({ stream, allocation }, i) => stream.settleMoney(allocation, true, shares[i] ?? 0n));
+      this.connection.updateTotals({ sent: totals.sent + plan.amount, delivered: totals.delivered + delivered, inFlight: totals.inFlight - plan.amount });
+      this.failures = 0;
+      this.retryDelay = this.settings.retryBaseDelayMs;
+    } else {
+      for (const { stream, allocation } of plan.allocations) stream.settleMoney(allocation, false, 0n);
+      if (plan.amount > 0n) this.connection.updateTotals({ inFlight: totals.inFlight - plan.amount });
+      // A Reject NACKs every frame (29-3.6-a): control frames go back in the queue.
+      this.control.push(...control.filter((f) => f.type === FrameType.StreamClose || f.type === FrameType.ConnectionMaxStreamId));
+      for (const frame of plan.frames) if (frame.type === FrameType.StreamMaxMoney) this.connection.registry.streams.get(frame.streamId)?.readvertiseReceiveMax();
+      this.onReject(outcome, plan.amount);
+    }
+    this.wake();
+  }
+
+  private onReject(outcome: Outcome, amount: bigint): void {
+    if (this.stopped || outcome.reply.type !== IlpPacketType.Reject) {
+      if (outcome.reply.type === IlpPacketType.Fulfill) this.countFailure('F05', 'the fulfillment does not match the condition');
+      return;
+    }
+    const { code, message } = outcome.reply;
+    if (code === 'F08') {
+      const max = f08MaxInSource(amount, outcome);
+      if (max !== undefined && max < this.maxPacketAmount) this.maxPacketAmount = max;
+      if (this.maxPacketAmount === 0n) this.failWith(new ConnectionError('SEND_FAILED', 'the path max packet amount is 0', undefined, code));
+      return;
+    }
+    if (code === 'F99' && outcome.replyPacket) {
+      // The receiver refused with its reasons in the reply frames, already applied; bounded.
+      this.countFailure(code, message);
+      return;
+    }
+    if (code.startsWith('T') || code === 'R00' || code === 'F99') {
+      this.countFailure(code, message);
+      this.scheduleRetry();
+      return;
+    }
+    this.failWith(new ConnectionError('SEND_FAILED', `packet rejected with ${code} ${message}`.trim(), undefined, code));
+  }
+
+  private countFailure(code: string, message: string): void {
+    this.failures += 1;
+    if (this.failures >= this.settings.maxConsecutiveFailures) {
+      this.failWith(new ConnectionError('SEND_FAILED', `${this.failures} packets in a row failed; last ${code} ${message}`.trim(), undefined, code));
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.backoff || this.stopped) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(this.retryDelay * 2, this.settings.retryMaxDelayMs);
+    this.backoff = timer(delay, this.link.scheduler).subscribe(() => {
+      this.backoff = undefined;
+      this.wake();
+    });
+  }
+
+  private maybeSendClose(): void {
+    if (this.connection.state !== 'closing' || this.inFlight > 0 || this.closeSent || this.stopped) return;
+    if (this.connection.registry.streams.size > 0) return;
+    if (!this.connection.hasRemoteAddress) {
+      this.connection.finishEnd();
+      return;
+    }
+    this.closeSent = true;
+    const frames: Frame[] = [...this.takeControlFrames(), { type: FrameType.ConnectionClose, errorCode: ErrorCode.NoError, errorMessage: '' }];
+    this.inFlight += 1;
+    const subscription = transmit(this.link, { amount: 0n, frames, fulfillable: true, minDestination: 0n }).subscribe({
+      next: () => this.connection.finishEnd(),
+      error: () => this.connection.finishEnd(),
+    });
+    this.inFlightPackets.add(subscription);
+  }
+
+  private failWith(error: Error): void {
+    if (this.stopped) return;
+    const code = error instanceof ConnectionError && error.streamErrorCode !== undefined ? error.streamErrorCode : ErrorCode.InternalError;
+    this.sendFinalClose(code as ErrorCode, error.message);
+    this.connection.fail(error);
+  }
+}
+
+/** Splits what arrived among the streams of a packet the way the receiver does (RFC 29 §5.3.8). */
+function splitDelivered(delivered: bigint, plan: PacketPlan): bigint[] {
+  if (plan.amount === 0n) return plan.allocations.map(() => 0n);
+  const shares = plan.allocations.map(({ allocation }) => (delivered * allocation.amount) / plan.amount);
+  const remainder = delivered - shares.reduce((a, b) => a + b, 0n);
+  if (shares.length > 0) shares[0] = (shares[0] ?? 0n) + remainder;
+  return shares;
+}
+
+function complement(slippage: Ratio): Ratio {
+  return { numerator: slippage.denominator - slippage.numerator, denominator: slippage.denominator };
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

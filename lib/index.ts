@@ -1,0 +1,21 @@
+/**
+ * ilp-stream-rx: Interledger STREAM (IL-RFC 29) on RxJS 7. Re-exports only.
+ *
+ * @example
+ * ```ts
+ * import { createServer, createConnection, createPluginPair } from 'ilp-stream-rx';
+ * ```
+ */
+export * from './wire';
+export * from './crypto';
+export * from './ilp';
+export * from './network';
+export * from './errors';
+export { type Amount, toU64 } from './stream/amount';
+export { DataAndMoneyStream, type MoneyProgress, type StreamTotals, type StreamState } from './stream/stream';
+export { Connection } from './connection/connection';
+export type { ConnectionState, ConnectionTotals, ExchangeRate } from './connection/types';
+export { type Ratio, ratioFrom } from './connection/ratio';
+export { CONNECTION_DEFAULTS, type ConnectionTuning } from './connection/options';
+export { createServer, listen, type Server, type ServerOptions, type AddressAndSecret } from './server';
+export { createConnection, connect, type ConnectionOptions } from './client';

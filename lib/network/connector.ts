@@ -1,0 +1,329 @@
+/**
+ * The tiny connector in the middle of the test networks: it sits between two ports (the in-memory
+ * network's two plugins, or the BTP network's two listeners), carries Prepares between them with
+ * the configured latency, answers IL-DCP, routes, enforces the max packet amount, applies the
+ * exchange rate by patching the amount bytes, and carries replies back unchanged.
+ *
+ * A Prepare reaches the connector `latency` ms after it entered and is checked there, in this
+ * order: decodable (else F01), not expired (else R00), the `onPrepare` hook, IL-DCP (answered with
+ * the sending port's config), routable to the other port (else F02), at most the max packet amount
+ * in source units (else F08 with RFC data), the other port reachable (else T01). The reply, from
+ * the other port or from the connector, takes another `latency` ms back. So every answer arrives
+ * after 2 x latency. The hops are `timer(latency, scheduler)`; at latency 0 there is no hop at
+ * all: a port that answers synchronously gets its reply synchronously, with no timer, Promise or
+ * microtask in between.
+ *
+ * Replies pass back byte for byte, with two exceptions a real connector also makes: a Fulfill that
+ * comes back after the Prepare's expiry becomes R00 (RFC 27 §overview step 10), and, with
+ * `verifyFulfillments`, a Fulfill whose SHA-256 is not the condition becomes F05. Expiry costs no
+ * timer: a port that never answers leaves the sender waiting, and the sender's own timeout
+ * (`sendPrepare`'s R00) covers it. An amount that floors to 0 is delivered as 0, as the reference
+ * mock plugin does; inject R01 with `onPrepare` where a test needs a connector that refuses it.
+ *
+ * @example
+ * ```ts
+ * const connector = new Connector(resolveOptions({ latency: 10 }));
+ * connector.forward(clientPort, serverPort, serializeIlpPrepare(prepare)).subscribe(decode);
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import { isObservable, Observable, type SchedulerLike, type Subscriber, timer } from 'rxjs';
+import {
+  deserializeIlpFulfill,
+  deserializeIlpPrepare,
+  type IlpPrepare,
+  type IlpReject,
+  isIldcpRequest,
+  rejectF01,
+  rejectF02,
+  rejectF08,
+  rejectR00,
+  rejectT00,
+  rejectT01,
+  ilpReject,
+  serializeIlpReject,
+  withPrepareAmount,
+} from '../ilp';
+import { describeError } from '../ilp/describe-error';
+import { IlpPacketType } from '../wire/types';
+import { MemoryNetworkError } from './errors';
+import { convertAmount, type ExactRate, invertRate, maxConvertibleAmount } from './exchange-rate';
+import type { Direction, MemoryNetworkEnd, PrepareHook, ResolvedOptions } from './options';
+import type { DirectionStats } from './stats';
+
+/**
+ * One side of the connector: where its Prepares come from and how to hand it the other side's.
+ * The memory network's ports are its two plugins' ends; the BTP network's are its two listeners.
+ */
+export interface ConnectorPort {
+  /** Which side this is. */
+  readonly name: 'client' | 'server';
+  /** The direction of the Prepares this side sends. */
+  readonly direction: Direction;
+  /** Address and asset, as IL-DCP reports them. */
+  readonly config: MemoryNetworkEnd;
+  /** Counters for the Prepares this side sends. */
+  readonly stats: DirectionStats;
+  /** The serialized IL-DCP Fulfill for this side. */
+  readonly ildcpReply: Buffer;
+  /** Prepares this side sent that are still waiting for their reply. */
+  readonly inFlight: Set<InFlightPrepare>;
+  /** Why a Prepare cannot be handed to this side now (answered T01), or undefined if it can. */
+  unreachable(): string | undefined;
+  /**
+   * Hands a forwarded Prepare to this side; emits its serialized reply. An error notification, a
+   * throw or a completion without a value is answered T00, naming this side.
+   */
+  deliver(bytes: Buffer): Observable<Buffer>;
+}
+
+/** One Prepare on its way through the network, and later its reply. Internal to the connector. */
+export class InFlightPrepare {
+  reply: Buffer | undefined;
+  counted = false;
+  sourceAmount = 0n;
+  destinationAmount = 0n;
+  expiresAtMs = 0;
+  condition: Buffer | undefined;
+  constructor(
+    readonly from: ConnectorPort,
+    readonly to: ConnectorPort,
+    readonly bytes: Buffer,
+    /** Who waits for the reply; cleared when it stops waiting, while the packet travels on. */
+    public listener: Subscriber<Buffer> | undefined,
+  ) {}
+}
+
+/**
+ * The connector; see the module notes for the checks and the timing.
+ *
+ * @example
+ * ```ts
+ * connector.setMaxPacketAmount(1000n);
+ * ```
+ */
+export class Connector {
+  private readonly scheduler: SchedulerLike;
+  private readonly latency: number;
+  private readonly triggeredBy: string;
+  private readonly verifyFulfillments: boolean;
+  private onPrepare: PrepareHook | undefined;
+  private maxPacketAmount: bigint;
+  private rates!: Record<Direction, ExactRate>;
+  private limits!: Record<Direction, bigint>;
+
+  constructor(options: ResolvedOptions) {
+    this.scheduler = options.scheduler;
+    this.latency = options.latency;
+    this.triggeredBy = options.connectorAddress;
+    this.verifyFulfillments = options.verifyFulfillments;
+    this.onPrepare = options.onPrepare;
+    this.maxPacketAmount = options.maxPacketAmount;
+    this.setRate(options.rate);
+  }
+
+  /** Replaces the client-to-server rate (and its inverse). */
+  setRate(rate: ExactRate): void {
+    this.rates = { clientToServer: rate, serverToClient: invertRate(rate) };
+    this.updateLimits();
+  }
+
+  /** Replaces the max packet amount (2^64-1 for none). */
+  setMaxPacketAmount(amount: bigint): void {
+    this.maxPacketAmount = amount;
+    this.updateLimits();
+  }
+
+  /** Replaces the fault-injection hook. */
+  setOnPrepare(hook: PrepareHook | undefined): void {
+    this.onPrepare = hook;
+  }
+
+  /**
+   * Carries `bytes` from `from` toward `to`; emits the reply as `from` receives it, then
+   * completes. Subscribing sends; unsubscribing only stops listening, since a Prepare on the wire
+   * cannot be recalled: it still arrives, is answered and is counted.
+   */
+  forward(from: ConnectorPort, to: ConnectorPort, bytes: Buffer): Observable<Buffer> {
+    return new Observable<Buffer>((subscriber) => {
+      const packet = new InFlightPrepare(from, to, bytes, subscriber);
+      from.inFlight.add(packet);
+      this.hop(() => this.arrive(packet));
+      return () => {
+        packet.listener = undefined;
+      };
+    });
+  }
+
+  /** Fails every Prepare `port` is still waiting on, as a real plugin does when its link drops. */
+  abandon(port: ConnectorPort): void {
+    const waiting = [...port.inFlight];
+    port.inFlight.clear();
+    for (const packet of waiting) {
+      const listener = packet.listener;
+      packet.listener = undefined;
+      listener?.error(new MemoryNetworkError('DISCONNECTED', `the ${port.name} plugin disconnected before the reply arrived`));
+    }
+  }
+
+  private updateLimits(): void {
+    const limit = (direction: Direction): bigint => {
+      const convertible = maxConvertibleAmount(this.rates[direction]);
+      return convertible < this.maxPacketAmount ? convertible : this.maxPacketAmount;
+    };
+    this.limits = { clientToServer: limit('clientToServer'), serverToClient: limit('serverToClient') };
+  }
+
+  /** One trip across the wire: none at latency 0, else a timer on the scheduler. */
+  private hop(step: () => void): void {
+    if (this.latency === 0) step();
+    else timer(this.latency, this.scheduler).subscribe(() => step());
+  }
+
+  private arrive(packet: InFlightPrepare): void {
+    try {
+      this.route(packet);
+    } catch (error) {
+      this.answer(packet, serializeIlpReject(rejectT00(`the connector failed: ${describeError(error)}`, this.triggeredBy)));
+    }
+  }
+
+  private route(packet: InFlightPrepare): void {
+    const { from, to } = packet;
+    let prepare: IlpPrepare;
+    try {
+      prepare = deserializeIlpPrepare(packet.bytes);
+    } catch (error) {
+      return this.reject(packet, rejectF01(`not a valid ILP Prepare: ${describeError(error)}`, this.triggeredBy));
+    }
+    const ildcp = isIldcpRequest(prepare);
+    if (ildcp) from.stats.ildcp += 1;
+    else {
+      packet.counted = true;
+      from.stats.prepares += 1;
+    }
+    packet.expiresAtMs = prepare.expiresAt.getTime();
+    if (packet.expiresAtMs < this.scheduler.now()) {
+      return this.reject(packet, rejectR00(`expired at ${prepare.expiresAt.toISOString()} before it arrived`, this.triggeredBy));
+    }
+    const injected = this.injectedReject(prepare, from.direction);
+    if (injected) return this.answer(packet, injected);
+    if (ildcp) return this.answer(packet, Buffer.from(from.ildcpReply));
+
+    const destination = to.config.address;
+    if (prepare.destination !== destination && !prepare.destination.startsWith(`${destination}.`)) {
+      return this.reject(packet, rejectF02(`no route to ${prepare.destination}`, this.triggeredBy));
+    }
+    const limit = this.limits[from.direction];
+    if (prepare.amount > limit) return this.reject(packet, rejectF08(prepare.amount, limit, this.triggeredBy));
+    const unreachable = to.unreachable();
+    if (unreachable !== undefined) return this.reject(packet, rejectT01(`${destination} ${unreachable}`, this.triggeredBy));
+
+    packet.sourceAmount = prepare.amount;
+    packet.destinationAmount = convertAmount(prepare.amount, this.rates[from.direction]);
+    packet.condition = prepare.executionCondition;
+    const forwarded =
+      packet.destinationAmount === prepare.amount ? packet.bytes : withPrepareAmount(packet.bytes, packet.destinationAmount);
+    from.stats.delivered += 1;
+    this.deliver(packet, forwarded);
+  }
+
+  private injectedReject(prepare: IlpPrepare, direction: Direction): Buffer | undefined {
+    if (this.onPrepare === undefined) return undefined;
+    let injected: IlpReject | undefined;
+    try {
+      injected = this.onPrepare(prepare, direction);
+      return injected === undefined ? undefined : serializeIlpReject(injected);
+    } catch (error) {
+      const what = injected === undefined ? 'onPrepare threw' : 'onPrepare returned an invalid reject';
+      return serializeIlpReject(rejectT00(`${what}: ${describeError(error)}`, this.triggeredBy));
+    }
+  }
+
+  private deliver(packet: InFlightPrepare, forwarded: Buffer): void {
+    const side = packet.to.name;
+    let settled = false;
+    const failed = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      this.reject(packet, rejectT00(why, this.triggeredBy));
+    };
+    let reply$: unknown;
+    try {
+      reply$ = packet.to.deliver(forwarded);
+    } catch (error) {
+      return failed(`the ${side}'s data handler threw: ${describeError(error)}`);
+    }
+    if (!isObservable(reply$)) return failed(`the ${side}'s data handler did not return an Observable`);
+    // The first value is the answer; the port's Observable completes after it, or is left to run
+    // down if it does not: a reply cannot be taken back.
+    reply$.subscribe({
+      next: (reply) => {
+        if (settled) return;
+        settled = true;
+        try {
+          this.returnReply(packet, reply);
+        } catch (error) {
+          this.reject(packet, rejectT00(`the connector failed: ${describeError(error)}`, this.triggeredBy));
+        }
+      },
+      error: (error: unknown) => failed(`the ${side}'s data handler failed: ${describeError(error)}`),
+      complete: () => failed(`the ${side}'s data handler completed without a reply`),
+    });
+  }
+
+  private returnReply(packet: InFlightPrepare, reply: unknown): void {
+    if (!Buffer.isBuffer(reply)) {
+      return this.reject(packet, rejectT00(`the ${packet.to.name}'s data handler answered with a non-Buffer`, this.triggeredBy));
+    }
+    if (reply[0] === IlpPacketType.Fulfill) {
+      if (this.scheduler.now() > packet.expiresAtMs) {
+        return this.reject(packet, rejectR00('fulfilled after the Prepare expired', this.triggeredBy));
+      }
+      if (this.verifyFulfillments && !this.fulfills(reply, packet.condition)) {
+        return this.reject(packet, ilpReject('F05', 'fulfillment does not match the condition', undefined, this.triggeredBy));
+      }
+    }
+    this.answer(packet, reply);
+  }
+
+  private fulfills(reply: Buffer, condition: Buffer | undefined): boolean {
+    try {
+      const { fulfillment } = deserializeIlpFulfill(reply);
+      return condition !== undefined && createHash('sha256').update(fulfillment).digest().equals(condition);
+    } catch {
+      // Garbage passes through unchanged; the sender's own decoding turns it into F01.
+      return true;
+    }
+  }
+
+  private reject(packet: InFlightPrepare, reject: IlpReject): void {
+    this.answer(packet, serializeIlpReject(reject));
+  }
+
+  private answer(packet: InFlightPrepare, reply: Buffer): void {
+    // Answered once: a port that throws after answering synchronously must not answer twice.
+    if (packet.reply !== undefined) return;
+    packet.reply = reply;
+    this.hop(() => this.settle(packet));
+  }
+
+  private settle(packet: InFlightPrepare): void {
+    const { from, reply } = packet;
+    // Gone means the sender disconnected meanwhile and was already told so.
+    if (!from.inFlight.delete(packet) || reply === undefined) return;
+    if (packet.counted) {
+      if (reply[0] === IlpPacketType.Fulfill) {
+        from.stats.fulfilled += 1;
+        from.stats.sourceAmountFulfilled += packet.sourceAmount;
+        from.stats.destinationAmountFulfilled += packet.destinationAmount;
+      } else {
+        from.stats.rejected += 1;
+      }
+    }
+    const listener = packet.listener;
+    packet.listener = undefined;
+    listener?.next(reply);
+    listener?.complete();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The in-memory network's typed error.
+ *
+ * @example
+ * ```ts
+ * await plugin.sendData(bytes).catch((e) => isMemoryNetworkError(e, 'NOT_CONNECTED') && plugin.connect());
+ * ```
+ */
+
+const CODES = ['INVALID_OPTION', 'INVALID_ARGUMENT', 'NOT_CONNECTED', 'DISCONNECTED', 'HANDLER_ALREADY_REGISTERED'] as const;
+
+/**
+ * What went wrong:
+ * - `INVALID_OPTION`: `createMemoryNetwork` or a setter got an unusable option (the message names it);
+ * - `INVALID_ARGUMENT`: a plugin method got an unusable argument;
+ * - `NOT_CONNECTED`: `sendData` on a plugin that is not connected;
+ * - `DISCONNECTED`: the plugin disconnected while a `sendData` was waiting for its reply;
+ * - `HANDLER_ALREADY_REGISTERED`: `registerDataHandler` while a handler is registered, as
+ *   ilp-plugin-btp refuses it.
+ */
+export type MemoryNetworkErrorCode = (typeof CODES)[number];
+
+/**
+ * An error from the in-memory network or one of its plugins.
+ *
+ * @example
+ * ```ts
+ * createMemoryNetwork({ latency: -1 }) // throws MemoryNetworkError INVALID_OPTION
+ * ```
+ */
+export class MemoryNetworkError extends Error {
+  override readonly name = 'MemoryNetworkError';
+  constructor(
+    readonly code: MemoryNetworkErrorCode,
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+/**
+ * True if `value` is a {@link MemoryNetworkError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * if (isMemoryNetworkError(err, 'DISCONNECTED')) reconnect();
+ * ```
+ */
+export function isMemoryNetworkError(value: unknown, code?: MemoryNetworkErrorCode): value is MemoryNetworkError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { name?: unknown; code?: unknown };
+  return (
+    candidate.name === 'MemoryNetworkError' &&
+    typeof candidate.code === 'string' &&
+    (code === undefined ? (CODES as readonly string[]).includes(candidate.code) : candidate.code === code)
+  );
+}

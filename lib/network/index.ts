@@ -1,0 +1,24 @@
+/**
+ * The in-memory ILP network: two plugins joined by a deterministic connector with an exchange
+ * rate, a max packet amount, latency on a scheduler, IL-DCP and fault injection.
+ *
+ * @example
+ * ```ts
+ * import { createPluginPair } from './network';
+ * const [client, server] = createPluginPair({ exchangeRate: 0.5 });
+ * ```
+ */
+export { isMemoryNetworkError, MemoryNetworkError, type MemoryNetworkErrorCode } from './errors';
+export { type ExactRate, parseExchangeRate } from './exchange-rate';
+export { createMemoryNetwork, createPluginPair, type MemoryNetwork } from './memory-network';
+export { MemoryPlugin } from './memory-plugin';
+export {
+  DEFAULT_CLIENT_END,
+  DEFAULT_CONNECTOR_ADDRESS,
+  DEFAULT_SERVER_END,
+  type Direction,
+  type MemoryNetworkEnd,
+  type MemoryNetworkOptions,
+  type PrepareHook,
+} from './options';
+export type { DirectionStats, NetworkStats } from './stats';

@@ -1,0 +1,186 @@
+/**
+ * A STREAM server (RFC 29 §4.1–§4.2): hands out an address and shared secret per connection,
+ * recognises them statelessly from the server secret (in ilp-protocol-stream 2.7.1's token format,
+ * so a service can switch implementations keeping its credentials), and emits each new
+ * connection once on `connections$`.
+ *
+ * @example
+ * ```ts
+ * const server = await createServer({ plugin });
+ * server.connections$.subscribe((connection) => {
+ *   connection.streams$.subscribe((stream) => stream.money$.subscribe(console.log));
+ * });
+ * const { destinationAccount, sharedSecret } = server.generateAddressAndSecret();
+ * ```
+ */
+import { Observable, Subject, defer, firstValueFrom, from, map, of, switchMap, type Subscription } from 'rxjs';
+import { randomBytes } from 'node:crypto';
+import { type ConnectionTokenKeys, CryptoInputError, deriveConnectionTokenKeys, deriveKeys } from './crypto';
+import { fetchIldcp, incomingPrepares, rejectF02, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
+import { Connection } from './connection/connection';
+import { openPacket } from './connection/incoming';
+import { type ConnectionTuning, type ResolvedTuning, resolveConnectionOptions } from './connection/options';
+
+/** What a server needs. */
+export interface ServerOptions extends ConnectionTuning {
+  /** The plugin to receive on; connected here if it is not yet. */
+  plugin: Plugin;
+  /** 32 bytes; tokens and shared secrets derive from it. Default: random per server. */
+  serverSecret?: Uint8Array;
+}
+
+/** Credentials for one client: give both to it over a secure channel (e.g. SPSP). */
+export interface AddressAndSecret {
+  readonly destinationAccount: string;
+  readonly sharedSecret: Buffer;
+}
+
+/**
+ * A running STREAM server.
+ *
+ * @example
+ * ```ts
+ * const { destinationAccount, sharedSecret } = server.generateAddressAndSecret('order-42');
+ * ```
+ */
+export interface Server {
+  /** Each new incoming connection, once, before its first packet's frames are applied. */
+  readonly connections$: Observable<Connection>;
+  /** The server's ILP address (from IL-DCP). */
+  readonly serverAccount: string;
+  /** The server's asset code and scale (from IL-DCP). */
+  readonly assetCode: string;
+  readonly assetScale: number;
+  /** Mints an address and shared secret; the optional tag (`[A-Za-z0-9_~-]`) comes back as `connection.connectionTag`. */
+  generateAddressAndSecret(connectionTag?: string): AddressAndSecret;
+  /** Ends every connection cleanly, stops receiving and disconnects the plugin. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server on `options.plugin` and resolves once it is listening.
+ *
+ * @example
+ * ```ts
+ * const server = await createServer({ plugin, serverSecret });
+ * ```
+ */
+export function createServer(options: ServerOptions): Promise<Server> {
+  return firstValueFrom(startServer(options));
+}
+
+/**
+ * The cold Observable form of {@link createServer}: subscribing starts the server and emits it;
+ * unsubscribing closes it (every connection ends cleanly, the plugin disconnects).
+ *
+ * @example
+ * ```ts
+ * listen({ plugin }).pipe(switchMap((server) => server.connections$)).subscribe(handle);
+ * ```
+ */
+export function listen(options: ServerOptions): Observable<Server> {
+  return new Observable<Server>((subscriber) => {
+    let server: Server | undefined;
+    const starting = startServer(options).subscribe({
+      next: (started) => {
+        server = started;
+        subscriber.next(started);
+      },
+      error: (error: unknown) => subscriber.error(error),
+    });
+    return () => {
+      starting.unsubscribe();
+      void server?.close();
+    };
+  });
+}
+
+function startServer(options: ServerOptions): Observable<Server> {
+  return defer(() => {
+    if (!options || !options.plugin || typeof options.plugin.sendData !== 'function') {
+      throw new TypeError('options.plugin must be an ILP plugin');
+    }
+    const serverSecret = options.serverSecret ?? randomBytes(32);
+    if (!(serverSecret instanceof Uint8Array) || serverSecret.length !== 32) {
+      throw new CryptoInputError('INVALID_LENGTH', 'serverSecret', 'must be 32 bytes');
+    }
+    const tuning = resolveConnectionOptions(options);
+    const { plugin } = options;
+    const connected$ = plugin.isConnected() ? of(undefined) : from(plugin.connect());
+    return connected$.pipe(
+      switchMap(() => fetchIldcp(plugin, { scheduler: tuning.scheduler })),
+      map((ildcp): Server => new StreamServer(plugin, deriveConnectionTokenKeys(serverSecret), tuning, ildcp.clientAddress, ildcp.assetCode, ildcp.assetScale)),
+    );
+  });
+}
+
+class StreamServer implements Server {
+  private readonly connections = new Map<string, Connection>();
+  private readonly connectionsSubject = new Subject<Connection>();
+  private readonly incoming: Subscription;
+  readonly connections$ = this.connectionsSubject.asObservable();
+
+  constructor(
+    private readonly plugin: Plugin,
+    private readonly tokens: ConnectionTokenKeys,
+    private readonly tuning: ResolvedTuning,
+    readonly serverAccount: string,
+    readonly assetCode: string,
+    readonly assetScale: number,
+  ) {
+    this.incoming = incomingPrepares(plugin).subscribe({
+      next: ({ prepare, respond }) => respond(this.route(prepare)),
+      // The plugin refused our data handler: nothing more can arrive, so close what we have.
+      error: (error: unknown) => void this.closeConnections(error instanceof Error ? error : new Error(String(error))),
+    });
+  }
+
+  generateAddressAndSecret(connectionTag?: string): AddressAndSecret {
+    const { token, sharedSecret } = this.tokens.create(connectionTag === undefined ? {} : { connectionTag });
+    return { destinationAccount: `${this.serverAccount}.${token}`, sharedSecret };
+  }
+
+  async close(): Promise<void> {
+    this.incoming.unsubscribe();
+    await Promise.all([...this.connections.values()].map((c) => c.end()));
+    this.connectionsSubject.complete();
+    await this.plugin.disconnect();
+  }
+
+  private async closeConnections(error: Error): Promise<void> {
+    await Promise.all([...this.connections.values()].map((c) => c.destroy(error)));
+    this.connectionsSubject.error(error);
+  }
+
+  /** Finds or creates the connection a Prepare is for; anything unrecognisable is F02, as the reference does. */
+  private route(prepare: IlpPrepare): IlpReply {
+    const prefix = this.serverAccount + '.';
+    if (!prepare.destination.startsWith(prefix)) return rejectF02('', this.serverAccount);
+    const token = prepare.destination.slice(prefix.length).split('.')[0] ?? '';
+    const existing = this.connections.get(token);
+    if (existing) return existing.handlePrepare(prepare);
+
+    const opened = this.tokens.open(token);
+    if (!opened) return rejectF02('', this.serverAccount);
+    const keys = deriveKeys(opened.sharedSecret);
+    // A new connection needs a first packet that proves the client holds the secret.
+    if (!openPacket(keys, prepare.data)) return rejectF02('', this.serverAccount);
+
+    const connection = new Connection({
+      ...this.tuning,
+      plugin: this.plugin,
+      keys,
+      isServer: true,
+      sourceAccount: `${prefix}${token}`,
+      sourceAssetCode: this.assetCode,
+      sourceAssetScale: this.assetScale,
+      ...(opened.connectionTag === undefined ? {} : { connectionTag: opened.connectionTag }),
+      onClose: () => {
+        if (this.connections.get(token) === connection) this.connections.delete(token);
+      },
+    });
+    this.connections.set(token, connection);
+    this.connectionsSubject.next(connection);
+    return connection.handlePrepare(prepare);
+  }
+}

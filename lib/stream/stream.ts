@@ -1,0 +1,343 @@
+/**
+ * One STREAM stream (RFC 29 §3.3): money both ways as Observables, with receive limits.
+ * The stream keeps its own accounting; the connection that owns it builds and settles packets.
+ *
+ * @example
+ * ```ts
+ * const stream = connection.createStream();
+ * stream.sendMoney(1000).subscribe((p) => console.log(p.sent, p.delivered));
+ * stream.money$.subscribe((amount) => console.log('received', amount));
+ * ```
+ */
+import { BehaviorSubject, Observable, Subject, defer, firstValueFrom, filter, map, takeWhile } from 'rxjs';
+import { ErrorCode, MAX_U64 } from '../wire/types';
+import { StreamError } from '../errors';
+import { type Amount, toU64 } from './amount';
+import { type Allocation, type SendOrder, SendOrders } from './send-orders';
+
+/** Progress of one `sendMoney()` call, emitted after each fulfilled packet that carried part of it. */
+export interface MoneyProgress {
+  /** Source units of this call in fulfilled packets so far. */
+  readonly sent: bigint;
+  /** Destination units of this call that arrived so far. */
+  readonly delivered: bigint;
+  /** Source units this call asked for. */
+  readonly amount: bigint;
+}
+
+/** Running totals of a stream; `totals$` replays the latest. */
+export interface StreamTotals {
+  /** Source units in fulfilled packets. */
+  readonly sent: bigint;
+  /** Destination units that arrived at the peer. */
+  readonly delivered: bigint;
+  /** Units received from the peer. */
+  readonly received: bigint;
+  /** Source units in packets that have not settled. */
+  readonly inFlight: bigint;
+}
+
+/** Lifecycle of a stream. */
+export type StreamState = 'open' | 'closing' | 'closed';
+
+/** What a stream needs from the connection that owns it. */
+export interface StreamHost {
+  /** The stream has something new to send (money, or a close). */
+  wake(): void;
+  /** The stream closed locally with this code; the host tells the peer. */
+  closeStream(stream: DataAndMoneyStream, code: ErrorCode, message: string): void;
+}
+
+const ZERO_TOTALS: StreamTotals = { sent: 0n, delivered: 0n, received: 0n, inFlight: 0n };
+
+/**
+ * A stream of money on a connection (data arrives with the data-streams work).
+ *
+ * Streams are created by `connection.createStream()` or arrive on `connection.streams$`.
+ *
+ * @example
+ * ```ts
+ * connection.streams$.subscribe((stream) => {
+ *   stream.setReceiveMax(10_000);
+ *   stream.money$.subscribe((amount) => console.log(amount));
+ * });
+ * ```
+ */
+export class DataAndMoneyStream {
+  private readonly orders = new SendOrders();
+  private readonly moneySubject = new Subject<bigint>();
+  private readonly totalsSubject = new BehaviorSubject<StreamTotals>(ZERO_TOTALS);
+  private totalsValue: StreamTotals = ZERO_TOTALS;
+  private stateValue: StreamState = 'open';
+  private receiveMaxValue = MAX_U64;
+  private endWaiters: Array<() => void> = [];
+
+  /** Each amount received on this stream, in the order the packets were fulfilled. */
+  readonly money$: Observable<bigint> = this.moneySubject.asObservable();
+  /** Running totals; replays the current value to new subscribers. */
+  readonly totals$: Observable<StreamTotals> = this.totalsSubject.asObservable();
+
+  /** The peer's receive limit from its StreamMaxMoney frames (its units); undefined until it says. */
+  remoteReceiveMax: bigint | undefined = undefined;
+  /** The peer's total received on this stream, as it last reported (its units). */
+  remoteTotalReceived = 0n;
+
+  /** The packet that carried our receive max was rejected: advertise it again. */
+  readvertiseReceiveMax(): void {
+    this.receiveMaxAdvertised = false;
+  }
+
+  /** Applies a StreamMaxMoney from the peer; limits only grow, since frames may be reordered (29-4.4.4-c). */
+  applyRemoteMaxMoney(receiveMax: bigint, totalReceived: bigint): void {
+    if (this.remoteReceiveMax === undefined || receiveMax > this.remoteReceiveMax) this.remoteReceiveMax = receiveMax;
+    if (totalReceived > this.remoteTotalReceived) this.remoteTotalReceived = totalReceived;
+  }
+  /** True once the peer knows our current receive max. */
+  receiveMaxAdvertised = false;
+
+  constructor(
+    /** The stream id: odd if the client opened it, even if the server did (RFC 29 §4.4.1). */
+    readonly id: bigint,
+    private readonly host: StreamHost,
+  ) {}
+
+  /** `open`, `closing` (flushing after `end()`) or `closed`. */
+  get state(): StreamState {
+    return this.stateValue;
+  }
+
+  /** Current totals, synchronously. */
+  get totals(): StreamTotals {
+    return this.totalsValue;
+  }
+
+  /** The most this stream accepts in total (default unlimited: 2^64-1). */
+  get receiveMax(): bigint {
+    return this.receiveMaxValue;
+  }
+
+  /** Source units waiting to be sent on this stream. */
+  get pendingMoney(): bigint {
+    return this.orders.pending;
+  }
+
+  /**
+   * Sends `amount` more source units on this stream each time the result is subscribed.
+   * Emits after every fulfilled packet that carried part of it and completes once all of it
+   * was delivered. Concurrent sends queue in subscription order; unsubscribing withdraws
+   * what has not left yet.
+   *
+   * @example
+   * ```ts
+   * await lastValueFrom(stream.sendMoney(5000));
+   * ```
+   */
+  sendMoney(amount: Amount): Observable<MoneyProgress> {
+    return defer(() => {
+      const units = toU64(amount, 'amount');
+      return new Observable<MoneyProgress>((subscriber) => {
+        if (this.stateValue !== 'open') {
+          subscriber.error(new StreamError('STREAM_CLOSED', `stream ${this.id} is ${this.stateValue}`));
+          return undefined;
+        }
+        if (units === 0n) {
+          subscriber.complete();
+          return undefined;
+        }
+        const order = this.orders.add(units, {
+          progress: (o) => {
+            subscriber.next({ sent: o.sent, delivered: o.delivered, amount: o.amount });
+            // A subscriber that left inside next() (take(1) over a synchronous network) stops the
+            // order now, before the subscribe call even returned its teardown.
+            if (subscriber.closed) this.orders.withdraw(o);
+          },
+          done: () => subscriber.complete(),
+        });
+        this.activeOrders.set(order, (error) => subscriber.error(error));
+        this.host.wake();
+        return () => {
+          this.activeOrders.delete(order);
+          if (!order.complete) this.orders.withdraw(order);
+          this.resolveEndIfFlushed();
+        };
+      });
+    });
+  }
+
+  private readonly activeOrders = new Map<SendOrder, (error: Error) => void>();
+
+  /**
+   * Sends until this stream's total sent reaches `total` source units (like ilp-protocol-stream's
+   * `sendTotal`). Resolves when it has; rejects if the stream closes first.
+   *
+   * @example
+   * ```ts
+   * await stream.sendTotal(1_000_000);
+   * ```
+   */
+  async sendTotal(total: Amount): Promise<void> {
+    const target = toU64(total, 'total');
+    const alreadyQueued = this.totals.sent + this.totals.inFlight + this.orders.pending;
+    if (target > alreadyQueued) {
+      await new Promise<void>((resolve, reject) => {
+        this.sendMoney(target - alreadyQueued).subscribe({ complete: resolve, error: reject });
+      });
+    }
+    if (this.totals.sent < target) {
+      await firstValueFrom(this.totals$.pipe(filter((t) => t.sent >= target)));
+    }
+  }
+
+  /**
+   * Raises the receive limit to at least `total` and resolves once this stream has received
+   * `total` units in all.
+   *
+   * @example
+   * ```ts
+   * await stream.receiveTotal(1_000_000);
+   * ```
+   */
+  async receiveTotal(total: Amount): Promise<void> {
+    const target = toU64(total, 'total');
+    if (this.receiveMaxValue < target) this.setReceiveMax(target);
+    await firstValueFrom(
+      this.totals$.pipe(
+        takeWhile((t) => t.received < target, true),
+        filter((t) => t.received >= target),
+        map(() => undefined),
+      ),
+    );
+  }
+
+  /**
+   * Sets the most this stream will accept in total. It can only grow (RFC 29 §4.4.4: no reneging).
+   *
+   * @example
+   * ```ts
+   * stream.setReceiveMax(10_000);
+   * ```
+   */
+  setReceiveMax(amount: Amount): void {
+    const value = toU64(amount, 'receiveMax');
+    if (value < this.receiveMaxValue && this.receiveMaxAdvertised) {
+      throw new StreamError('INVALID_ARGUMENT', `receiveMax cannot shrink below ${this.receiveMaxValue} once advertised`);
+    }
+    if (value < this.totals.received) {
+      throw new StreamError('INVALID_ARGUMENT', `receiveMax ${value} is below the ${this.totals.received} already received`);
+    }
+    if (value === this.receiveMaxValue) return;
+    this.receiveMaxValue = value;
+    this.receiveMaxAdvertised = false;
+    this.host.wake();
+  }
+
+  /**
+   * Sends what is queued, then closes the stream cleanly (StreamClose with NoError).
+   *
+   * @example
+   * ```ts
+   * await stream.end();
+   * ```
+   */
+  end(): Promise<void> {
+    if (this.stateValue === 'closed') return Promise.resolve();
+    this.stateValue = 'closing';
+    return new Promise<void>((resolve) => {
+      this.endWaiters.push(resolve);
+      this.resolveEndIfFlushed();
+    });
+  }
+
+  /**
+   * Closes the stream at once: unsent money is withdrawn and the peer gets StreamClose with
+   * ApplicationError (or NoError without an error).
+   *
+   * @example
+   * ```ts
+   * await stream.destroy(new Error('user cancelled'));
+   * ```
+   */
+  destroy(error?: Error): Promise<void> {
+    if (this.stateValue === 'closed') return Promise.resolve();
+    const code = error ? ErrorCode.ApplicationError : ErrorCode.NoError;
+    this.host.closeStream(this, code, error?.message ?? '');
+    this.finish(error ? new StreamError('STREAM_CLOSED', error.message, code) : undefined);
+    return Promise.resolve();
+  }
+
+  // ---- used by the connection -------------------------------------------------------------
+
+  /** Takes up to `max` source units for a packet. */
+  takeMoney(max: bigint): Allocation | undefined {
+    const allocation = this.orders.take(max);
+    if (allocation) this.updateTotals({ inFlight: this.totals.inFlight + allocation.amount });
+    return allocation;
+  }
+
+  /** Settles money this stream placed in a packet. */
+  settleMoney(allocation: Allocation, fulfilled: boolean, delivered: bigint): void {
+    const totals = this.totals;
+    this.updateTotals({
+      inFlight: totals.inFlight - allocation.amount,
+      sent: fulfilled ? totals.sent + allocation.amount : totals.sent,
+      delivered: fulfilled ? totals.delivered + delivered : totals.delivered,
+    });
+    this.orders.settle(allocation, fulfilled, delivered);
+    if (!fulfilled) this.host.wake();
+    this.resolveEndIfFlushed();
+  }
+
+  /** Credits money the peer sent; the caller has checked the receive max. */
+  receiveMoney(amount: bigint): void {
+    if (amount === 0n) return;
+    this.updateTotals({ received: this.totals.received + amount });
+    this.moneySubject.next(amount);
+  }
+
+  /** Room left under the receive max. */
+  get receiveRoom(): bigint {
+    return this.receiveMaxValue - this.totals.received;
+  }
+
+  /** The peer closed this stream, or the connection ended. */
+  closeFromRemote(error?: Error): void {
+    this.finish(error);
+  }
+
+  /** True when `end()` was called and nothing is left to send or settle. */
+  get flushed(): boolean {
+    return this.orders.idle;
+  }
+
+  private resolveEndIfFlushed(): void {
+    if (this.stateValue !== 'closing' || !this.orders.idle) return;
+    this.host.closeStream(this, ErrorCode.NoError, '');
+    this.finish(undefined);
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.stateValue === 'closed') return;
+    this.stateValue = 'closed';
+    this.orders.withdrawAll();
+    const orderError = error ?? new StreamError('STREAM_CLOSED', `stream ${this.id} closed before the money was sent`);
+    for (const fail of [...this.activeOrders.values()]) fail(orderError);
+    this.activeOrders.clear();
+    if (error) {
+      this.moneySubject.error(error);
+      this.totalsSubject.error(error);
+    } else {
+      this.moneySubject.complete();
+      this.totalsSubject.complete();
+    }
+    const waiters = this.endWaiters;
+    this.endWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private updateTotals(change: Partial<StreamTotals>): void {
+    // Kept apart from the subject: an errored BehaviorSubject throws on `.value`, and packets
+    // in flight still settle after the stream closed.
+    this.totalsValue = { ...this.totalsValue, ...change };
+    this.totalsSubject.next(this.totalsValue);
+  }
+}

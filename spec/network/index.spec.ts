@@ -1,0 +1,20 @@
+import * as network from '../../lib/network';
+
+describe('lib/network barrel', () => {
+  it('exports the in-memory network API', () => {
+    expect(Object.keys(network).sort()).toEqual(
+      [
+        'DEFAULT_CLIENT_END', 'DEFAULT_CONNECTOR_ADDRESS', 'DEFAULT_SERVER_END', 'MemoryNetworkError', 'MemoryPlugin',
+        'createMemoryNetwork', 'createPluginPair', 'isMemoryNetworkError', 'parseExchangeRate',
+      ].sort(),
+    );
+  });
+
+  it('documents its defaults as values', () => {
+    expect([network.DEFAULT_CLIENT_END, network.DEFAULT_SERVER_END, network.DEFAULT_CONNECTOR_ADDRESS]).toEqual([
+      { address: 'test.memory.client', assetCode: 'XRP', assetScale: 9 },
+      { address: 'test.memory.server', assetCode: 'XRP', assetScale: 9 },
+      'test.memory',
+    ]);
+  });
+});
