@@ -13,12 +13,12 @@
 import { Observable, Subscription, map, tap, timer } from 'rxjs';
 import { ErrorCode, FrameType, IlpPacketType, type Frame } from '../wire/types';
 import { ConnectionError } from '../errors';
-import type { Connection } from './connection';
+import type { StreamRegistry } from './stream-registry';
 import { buildPacket, type PacketPlan } from './packet-builder';
 import { type Ratio, multiplyFloor, ratioToNumber } from './ratio';
 import { DEFAULT_PROBE_AMOUNTS, f08MaxInSource, probeRate } from './rate-probe';
 import { type Link, type Outcome, transmit } from './transmit';
-import type { ExchangeRate } from './types';
+import type { ConnectionState, ConnectionTotals, ExchangeRate } from './types';
 
 /** Tunables of the send loop; `createConnection` documents the defaults. */
 export interface SenderSettings {
@@ -36,6 +36,30 @@ export interface SenderSettings {
   readonly retryMaxDelayMs: number;
   /** Consecutive failed packets (rejects other than F08) before the connection gives up. */
   readonly maxConsecutiveFailures: number;
+}
+
+/** What the sender needs from the connection it sends for. */
+export interface SenderHost {
+  readonly registry: StreamRegistry;
+  readonly state: ConnectionState;
+  readonly totals: ConnectionTotals;
+  readonly sourceAccount: string;
+  readonly sourceAssetCode: string;
+  readonly sourceAssetScale: number;
+  /** True once the peer's address is known (always for clients; after ConnectionNewAddress for servers). */
+  readonly hasRemoteAddress: boolean;
+  /** True once the next sequence would be 2^31 (29-5.1.3-a). */
+  readonly packetLimitReached: boolean;
+  setExchangeRate(rate: ExchangeRate): void;
+  /** The probe succeeded: a client's connection is open. */
+  markOpen(): void;
+  /** An authentic reply arrived (resets the idle timer). */
+  touch(): void;
+  applyReplyFrames(frames: readonly Frame[]): void;
+  updateTotals(change: Partial<ConnectionTotals>): void;
+  /** Everything was sent and the close went out: the connection is closed. */
+  finishEnd(): void;
+  fail(error: Error): void;
 }
 
 /** Sends a connection's packets. */
@@ -58,7 +82,7 @@ export class ConnectionSender {
   private reportedStreamIdLimit: bigint | undefined;
 
   constructor(
-    private readonly connection: Connection,
+    private readonly connection: SenderHost,
     private readonly link: Link,
     private readonly settings: SenderSettings,
   ) {
