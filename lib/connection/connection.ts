@@ -59,11 +59,16 @@ export class Connection implements StreamHost, IncomingContext {
   private readonly subscriptions = new Subscription();
   private readonly sender: ConnectionSender;
   private readonly idle: IdleTimer;
+  // Plain copies of what the subjects carry: an errored BehaviorSubject throws from `.value`, and
+  // the getters must keep answering after a close (and in-flight packets still settle then).
   private totalsValue = ZERO_CONNECTION_TOTALS;
+  private stateValue: ConnectionState;
+  private rateValue: ExchangeRate | undefined;
   private sequence = 1n;
   private remoteAddress: string | undefined;
   private remoteAsset: { code: string; scale: number } | undefined;
   private closeWaiters: Array<() => void> = [];
+  private finishing: { error: Error | undefined } | undefined;
 
   /** Streams the peer opened, each emitted before its first money is credited. */
   readonly streams$: Observable<DataAndMoneyStream> = this.streamsSubject.asObservable();
@@ -77,7 +82,8 @@ export class Connection implements StreamHost, IncomingContext {
   constructor(private readonly params: ConnectionParams) {
     this.registry = new StreamRegistry(params.isServer, this);
     this.remoteAddress = params.destinationAccount;
-    this.stateSubject = new BehaviorSubject<ConnectionState>(params.isServer ? 'open' : 'connecting');
+    this.stateValue = params.isServer ? 'open' : 'connecting';
+    this.stateSubject = new BehaviorSubject<ConnectionState>(this.stateValue);
     this.state$ = this.stateSubject.asObservable();
     const link: Link = {
       plugin: params.plugin,
@@ -126,7 +132,7 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** The current state. */
   get state(): ConnectionState {
-    return this.stateSubject.value;
+    return this.stateValue;
   }
   /** Current totals, synchronously. */
   get totals(): ConnectionTotals {
@@ -134,7 +140,7 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** The path exchange rate, once probed. */
   get exchangeRate(): ExchangeRate | undefined {
-    return this.rateSubject.value;
+    return this.rateValue;
   }
 
   /**
@@ -166,7 +172,7 @@ export class Connection implements StreamHost, IncomingContext {
     if (this.state === 'closed') return Promise.resolve();
     const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
     if (this.state !== 'closing') {
-      this.stateSubject.next('closing');
+      this.setState('closing');
       for (const stream of this.registry.sorted()) void stream.end();
       this.sender.wake();
     }
@@ -209,7 +215,7 @@ export class Connection implements StreamHost, IncomingContext {
         stream.receiveMoney(amount);
         received += amount;
       }
-      if (received > 0n) this.updateTotals({ received: this.totalsValue.received + received });
+      if (received > 0n) this.addToTotals({ received });
     }
     for (const [stream, code, message] of decision.closedStreams) this.closeStreamFromRemote(stream, code, message);
     if (decision.close) this.closeFromDecision(decision.close);
@@ -268,18 +274,28 @@ export class Connection implements StreamHost, IncomingContext {
 
   // ---- used by the sender -----------------------------------------------------------------------
 
-  /** @internal */
-  updateTotals(change: Partial<ConnectionTotals>): void {
-    this.totalsValue = { ...this.totalsValue, ...change };
+  /**
+   * @internal Adds to the totals, reading them at the moment of the change: settling a packet can
+   * re-enter the sender and send more before the caller's next line runs.
+   */
+  addToTotals(delta: Partial<ConnectionTotals>): void {
+    const t = this.totalsValue;
+    this.totalsValue = {
+      sent: t.sent + (delta.sent ?? 0n),
+      delivered: t.delivered + (delta.delivered ?? 0n),
+      received: t.received + (delta.received ?? 0n),
+      inFlight: t.inFlight + (delta.inFlight ?? 0n),
+    };
     this.totalsSubject.next(this.totalsValue);
   }
   /** @internal */
   setExchangeRate(rate: ExchangeRate): void {
+    this.rateValue = rate;
     this.rateSubject.next(rate);
   }
   /** @internal The connection reached 'open' (client, after the probe). */
   markOpen(): void {
-    if (this.state === 'connecting') this.stateSubject.next('open');
+    if (this.state === 'connecting') this.setState('open');
   }
   /** @internal An authentic packet arrived either way. */
   touch(): void {
@@ -349,16 +365,39 @@ export class Connection implements StreamHost, IncomingContext {
     }
   }
 
+  private setState(state: ConnectionState): void {
+    this.stateValue = state;
+    this.stateSubject.next(state);
+  }
+
+  /**
+   * Closes the connection. Sending stops at once, but packets already on the wire settle first
+   * (a reply or R00 at expiry always comes), so the final totals are exact when the Observables
+   * complete; until then the state is 'closing'.
+   */
   private finish(error: Error | undefined): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed' || this.finishing) return;
+    this.finishing = { error };
     this.idle.stop();
     this.sender.stop();
+    if (this.sender.packetsInFlight === 0) this.complete();
+    else if (this.state !== 'closing') this.setState('closing');
+  }
+
+  /** @internal The sender stopped and its last packet settled. */
+  drained(): void {
+    if (this.finishing) this.complete();
+  }
+
+  private complete(): void {
+    if (this.state === 'closed' || !this.finishing) return;
+    const { error } = this.finishing;
     const streamError = error ? new StreamError('CONNECTION_CLOSED', error.message) : undefined;
     for (const stream of this.registry.sorted()) {
       this.registry.remove(stream);
       stream.closeFromRemote(streamError);
     }
-    this.stateSubject.next('closed');
+    this.setState('closed');
     this.subscriptions.unsubscribe();
     for (const subject of [this.streamsSubject, this.totalsSubject, this.rateSubject, this.stateSubject] as Subject<unknown>[]) {
       if (error) subject.error(error);

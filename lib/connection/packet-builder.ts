@@ -72,9 +72,13 @@ export function buildPacket(inputs: PacketInputs): PacketPlan | undefined {
     }
   }
 
-  if (amount === 0n && allocations.length === 0 && !frames.some(isWorthAPacket)) return undefined;
+  const urgent = advertised.some((s) => s.receiveMaxRaiseUrgent);
+  if (amount === 0n && allocations.length === 0 && !urgent && !frames.some(isWorthAPacket)) return undefined;
   // Optimistic: if the packet is rejected, the sender marks these streams for re-advertising.
-  for (const stream of advertised) stream.receiveMaxAdvertised = true;
+  for (const stream of advertised) {
+    stream.receiveMaxAdvertised = true;
+    stream.receiveMaxRaiseUrgent = false;
+  }
   return { amount, frames, allocations };
 }
 
@@ -95,8 +99,11 @@ function remoteRoomInSource(stream: DataAndMoneyStream, rate: Ratio | undefined)
   const inFlightDestination = multiplyFloor(stream.totals.inFlight, rate);
   const roomDestination = stream.remoteReceiveMax - stream.remoteTotalReceived - inFlightDestination;
   if (roomDestination <= 0n) return 0n;
-  // floor(room / rate): what we send then never delivers more than the room.
-  return (roomDestination * rate.denominator) / rate.numerator;
+  // The least s that delivers ceil(room / rate) worth, stepped back if it would overshoot the room:
+  // with rate > 1 a last small packet then fills the room to the unit; with rate < 1 no source
+  // unit is spent that delivers nothing.
+  const exact = (roomDestination * rate.denominator + rate.numerator - 1n) / rate.numerator;
+  return multiplyFloor(exact, rate) > roomDestination ? exact - 1n : exact;
 }
 
 function minimum(a: bigint, b: bigint | undefined): bigint {

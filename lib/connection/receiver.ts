@@ -150,6 +150,7 @@ export function receivePacket(
   for (const [stream] of credits) {
     frames.push({ type: FrameType.StreamMaxMoney, streamId: stream.id, receiveMax: stream.receiveMax, totalReceived: stream.totals.received + creditOf(credits, stream) });
     stream.receiveMaxAdvertised = true;
+    stream.receiveMaxRaiseUrgent = false;
   }
   return { fulfill: true, frames: [...frames, ...context.takeQueuedFrames()], credits, ...(close ? { close } : {}), closedStreams };
 }
@@ -198,13 +199,25 @@ export function attributeMoney(
 
   let overLimit = false;
   for (const [stream, credit] of perStream) {
-    if (stream.state === 'closed' || credit > stream.receiveRoom) {
+    if (stream.state === 'closed' || credit > withRoundingAllowance(stream.receiveRoom)) {
       overLimit = true;
       replyFrames.push({ type: FrameType.StreamMaxMoney, streamId: stream.id, receiveMax: stream.receiveMax, totalReceived: stream.totals.received });
       stream.receiveMaxAdvertised = true;
     }
   }
   return overLimit ? undefined : [...perStream];
+}
+
+/**
+ * The most a stream accepts in one packet: its room plus 1 % (at least one unit). Senders convert
+ * our limit into their units at an estimated rate and round; ilp-protocol-stream sizes the last
+ * packet with a ceiling and retries a refusal forever, so a receiver that refused every rounding
+ * overshoot would never let it finish. It grants itself the same 1 %.
+ */
+export function withRoundingAllowance(room: bigint): bigint {
+  if (room <= 0n) return 0n;
+  const allowance = (room + 99n) / 100n;
+  return room + allowance;
 }
 
 function connectionCloseFrame(close: CloseDecision): Frame {

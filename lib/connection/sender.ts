@@ -10,7 +10,7 @@
  * sender.wake(); // something new to send
  * ```
  */
-import { Observable, Subscription, map, tap, timer } from 'rxjs';
+import { Observable, type Subscription, map, tap, timer } from 'rxjs';
 import { ErrorCode, FrameType, IlpPacketType, type Frame } from '../wire/types';
 import { ConnectionError } from '../errors';
 import type { StreamRegistry } from './stream-registry';
@@ -56,15 +56,16 @@ export interface SenderHost {
   /** An authentic reply arrived (resets the idle timer). */
   touch(): void;
   applyReplyFrames(frames: readonly Frame[]): void;
-  updateTotals(change: Partial<ConnectionTotals>): void;
+  addToTotals(delta: Partial<ConnectionTotals>): void;
   /** Everything was sent and the close went out: the connection is closed. */
   finishEnd(): void;
+  /** After `stop()`, the last packet in flight settled. */
+  drained(): void;
   fail(error: Error): void;
 }
 
 /** Sends a connection's packets. */
 export class ConnectionSender {
-  private readonly inFlightPackets = new Subscription();
   private control: Frame[] = [];
   private inFlight = 0;
   private pumping = false;
@@ -89,6 +90,11 @@ export class ConnectionSender {
     this.remoteKnowsUs = connection.registry.isServer;
     this.maxPacketAmount = settings.maxPacketAmount;
     this.retryDelay = settings.retryBaseDelayMs;
+  }
+
+  /** Money and close packets on the wire, not yet settled. */
+  get packetsInFlight(): number {
+    return this.inFlight;
   }
 
   /** Queues a control frame for the next packet or reply. */
@@ -183,11 +189,13 @@ export class ConnectionSender {
     transmit(this.link, { amount: 0n, frames, fulfillable: false, minDestination: 0n }).subscribe({ error: () => undefined });
   }
 
-  /** Stops sending; in-flight packets are abandoned. */
+  /**
+   * Stops sending. Packets already on the wire still settle, so money the peer received is
+   * counted as delivered even when the connection closed meanwhile (exact accounting, DESIGN §4).
+   */
   stop(): void {
     this.stopped = true;
     this.backoff?.unsubscribe();
-    this.inFlightPackets.unsubscribe();
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -220,11 +228,10 @@ export class ConnectionSender {
   private startProbe(): void {
     if (this.probeRunning) return;
     this.probeRunning = true;
-    const subscription = this.probe().subscribe({
+    this.probe().subscribe({
       complete: () => (this.probeRunning = false),
       error: (error: unknown) => this.failWith(toError(error)),
     });
-    this.inFlightPackets.add(subscription);
   }
 
   /** Sends a packet and keeps track of it as in flight; applies an authentic reply's frames. */
@@ -243,35 +250,35 @@ export class ConnectionSender {
   private sendMoneyPacket(plan: PacketPlan, control: Frame[]): void {
     const minDestination = this.rate ? multiplyFloor(multiplyFloor(plan.amount, this.rate), complement(this.settings.slippage)) : 0n;
     this.inFlight += 1;
-    if (plan.amount > 0n) this.connection.updateTotals({ inFlight: this.connection.totals.inFlight + plan.amount });
-    const subscription = this.sendTracked({ amount: plan.amount, frames: plan.frames, fulfillable: true, minDestination }).subscribe({
+    if (plan.amount > 0n) this.connection.addToTotals({ inFlight: plan.amount });
+    this.sendTracked({ amount: plan.amount, frames: plan.frames, fulfillable: true, minDestination }).subscribe({
       next: (outcome) => this.settle(plan, control, outcome),
       error: (error: unknown) => this.failWith(toError(error)),
     });
-    this.inFlightPackets.add(subscription);
   }
 
   private settle(plan: PacketPlan, control: Frame[], outcome: Outcome): void {
     this.inFlight -= 1;
-    const totals = this.connection.totals;
     if (outcome.fulfilled) {
       // The receiver reports what arrived; it accepted at least our minimum (E28).
       const claimed = outcome.replyPacket?.prepareAmount ?? 0n;
       const delivered = claimed > outcome.packet.prepareAmount ? claimed : outcome.packet.prepareAmount;
       const shares = splitDelivered(delivered, plan);
+      // Totals first: settling a stream can re-enter the sender and send the next packet.
+      this.connection.addToTotals({ sent: plan.amount, delivered, inFlight: -plan.amount });
       plan.allocations.forEach(({ stream, allocation }, i) => stream.settleMoney(allocation, true, shares[i] ?? 0n));
-      this.connection.updateTotals({ sent: totals.sent + plan.amount, delivered: totals.delivered + delivered, inFlight: totals.inFlight - plan.amount });
       this.failures = 0;
       this.retryDelay = this.settings.retryBaseDelayMs;
     } else {
+      if (plan.amount > 0n) this.connection.addToTotals({ inFlight: -plan.amount });
       for (const { stream, allocation } of plan.allocations) stream.settleMoney(allocation, false, 0n);
-      if (plan.amount > 0n) this.connection.updateTotals({ inFlight: totals.inFlight - plan.amount });
       // A Reject NACKs every frame (29-3.6-a): control frames go back in the queue.
       this.control.push(...control.filter((f) => f.type === FrameType.StreamClose || f.type === FrameType.ConnectionMaxStreamId));
       for (const frame of plan.frames) if (frame.type === FrameType.StreamMaxMoney) this.connection.registry.streams.get(frame.streamId)?.readvertiseReceiveMax();
       this.onReject(outcome, plan.amount);
     }
     this.wake();
+    if (this.stopped && this.inFlight === 0) this.connection.drained();
   }
 
   private onReject(outcome: Outcome, amount: bigint): void {
@@ -326,11 +333,11 @@ export class ConnectionSender {
     this.closeSent = true;
     const frames: Frame[] = [...this.takeControlFrames(), { type: FrameType.ConnectionClose, errorCode: ErrorCode.NoError, errorMessage: '' }];
     this.inFlight += 1;
-    const subscription = transmit(this.link, { amount: 0n, frames, fulfillable: true, minDestination: 0n }).subscribe({
-      next: () => this.connection.finishEnd(),
-      error: () => this.connection.finishEnd(),
-    });
-    this.inFlightPackets.add(subscription);
+    const settled = (): void => {
+      this.inFlight -= 1;
+      this.connection.finishEnd();
+    };
+    transmit(this.link, { amount: 0n, frames, fulfillable: true, minDestination: 0n }).subscribe({ next: settled, error: settled });
   }
 
   private failWith(error: Error): void {

@@ -27,7 +27,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { isObservable, Observable, type SchedulerLike, type Subscriber, timer } from 'rxjs';
+import { isObservable, Observable, type SchedulerLike, timer } from 'rxjs';
 import {
   deserializeIlpFulfill,
   deserializeIlpPrepare,
@@ -77,6 +77,16 @@ export interface ConnectorPort {
   deliver(bytes: Buffer): Observable<Buffer>;
 }
 
+/**
+ * Who waits for a reply: a `Subscriber`, or plain callbacks (the Promise API skips building an
+ * Observable just to resolve a promise).
+ */
+export interface ReplyListener {
+  next(reply: Buffer): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
 /** One Prepare on its way through the network, and later its reply. Internal to the connector. */
 export class InFlightPrepare {
   reply: Buffer | undefined;
@@ -90,7 +100,7 @@ export class InFlightPrepare {
     readonly to: ConnectorPort,
     readonly bytes: Buffer,
     /** Who waits for the reply; cleared when it stops waiting, while the packet travels on. */
-    public listener: Subscriber<Buffer> | undefined,
+    public listener: ReplyListener | undefined,
   ) {}
 }
 
@@ -145,14 +155,20 @@ export class Connector {
    * cannot be recalled: it still arrives, is answered and is counted.
    */
   forward(from: ConnectorPort, to: ConnectorPort, bytes: Buffer): Observable<Buffer> {
-    return new Observable<Buffer>((subscriber) => {
-      const packet = new InFlightPrepare(from, to, bytes, subscriber);
-      from.inFlight.add(packet);
-      this.hop(() => this.arrive(packet));
-      return () => {
-        packet.listener = undefined;
-      };
-    });
+    return new Observable<Buffer>((subscriber) => this.enter(from, to, bytes, subscriber));
+  }
+
+  /**
+   * {@link forward} for a listener that already exists (a plugin's own subscriber, or a promise's
+   * callbacks), saving a layer on the hot path. Returns the teardown that stops it listening.
+   */
+  enter(from: ConnectorPort, to: ConnectorPort, bytes: Buffer, listener: ReplyListener): () => void {
+    const packet = new InFlightPrepare(from, to, bytes, listener);
+    from.inFlight.add(packet);
+    this.hop(() => this.arrive(packet));
+    return () => {
+      packet.listener = undefined;
+    };
   }
 
   /** Fails every Prepare `port` is still waiting on, as a real plugin does when its link drops. */

@@ -1,5 +1,5 @@
 /**
- * The in-memory network's typed error.
+ * The test networks' typed errors: the in-memory network's and the BTP network's.
  *
  * @example
  * ```ts
@@ -53,5 +53,51 @@ export function isMemoryNetworkError(value: unknown, code?: MemoryNetworkErrorCo
     candidate.name === 'MemoryNetworkError' &&
     typeof candidate.code === 'string' &&
     (code === undefined ? (CODES as readonly string[]).includes(candidate.code) : candidate.code === code)
+  );
+}
+
+const BTP_CODES = ['INVALID_OPTION', 'LISTEN_FAILED'] as const;
+
+/**
+ * What went wrong in the BTP network:
+ * - `INVALID_OPTION`: `createBtpNetwork` or a setter got an unusable option (the message names it);
+ * - `LISTEN_FAILED`: a BTP listener could not listen on 127.0.0.1 (the port is taken, say).
+ */
+export type BtpNetworkErrorCode = (typeof BTP_CODES)[number];
+
+/**
+ * An error from `createBtpNetwork` or its setters.
+ *
+ * @example
+ * ```ts
+ * await createBtpNetwork({ clientPort: 70000 }) // rejects with BtpNetworkError INVALID_OPTION
+ * ```
+ */
+export class BtpNetworkError extends Error {
+  override readonly name = 'BtpNetworkError';
+  constructor(
+    readonly code: BtpNetworkErrorCode,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${detail}`, options);
+  }
+}
+
+/**
+ * True if `value` is a {@link BtpNetworkError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * if (isBtpNetworkError(err, 'LISTEN_FAILED')) retryOnAnotherPort();
+ * ```
+ */
+export function isBtpNetworkError(value: unknown, code?: BtpNetworkErrorCode): value is BtpNetworkError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { name?: unknown; code?: unknown };
+  return (
+    candidate.name === 'BtpNetworkError' &&
+    typeof candidate.code === 'string' &&
+    (code === undefined ? (BTP_CODES as readonly string[]).includes(candidate.code) : candidate.code === code)
   );
 }

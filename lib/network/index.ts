@@ -1,6 +1,7 @@
 /**
- * The in-memory ILP network: two plugins joined by a deterministic connector with an exchange
- * rate, a max packet amount, latency on a scheduler, IL-DCP and fault injection.
+ * The test networks: the in-memory ILP network (two plugins joined by a deterministic connector
+ * with an exchange rate, a max packet amount, latency on a scheduler, IL-DCP and fault injection)
+ * and the same connector between two BTP listeners on 127.0.0.1.
  *
  * @example
  * ```ts
@@ -8,7 +9,16 @@
  * const [client, server] = createPluginPair({ exchangeRate: 0.5 });
  * ```
  */
-export { isMemoryNetworkError, MemoryNetworkError, type MemoryNetworkErrorCode } from './errors';
+export { type BtpNetwork, type BtpNetworkOptions, createBtpNetwork } from './btp-network';
+export type { NetworkControls } from './controls';
+export {
+  BtpNetworkError,
+  type BtpNetworkErrorCode,
+  isBtpNetworkError,
+  isMemoryNetworkError,
+  MemoryNetworkError,
+  type MemoryNetworkErrorCode,
+} from './errors';
 export { type ExactRate, parseExchangeRate } from './exchange-rate';
 export { createMemoryNetwork, createPluginPair, type MemoryNetwork } from './memory-network';
 export { MemoryPlugin } from './memory-plugin';

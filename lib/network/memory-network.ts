@@ -9,34 +9,18 @@
  * ```
  */
 import { Connector } from './connector';
-import { parseExchangeRate } from './exchange-rate';
+import { type NetworkControls, networkControls } from './controls';
 import { MemoryEnd } from './memory-end';
 import { MemoryPlugin } from './memory-plugin';
-import {
-  type MemoryNetworkOptions,
-  type PrepareHook,
-  resolveMaxPacketAmount,
-  resolveOptions,
-} from './options';
-import { type NetworkStats, resetDirectionStats } from './stats';
-import { MemoryNetworkError } from './errors';
+import { type MemoryNetworkOptions, resolveOptions } from './options';
+import type { NetworkStats } from './stats';
 
-/** A network and its two plugins. */
-export interface MemoryNetwork {
+/** A network and its two plugins, with its counters and setters. */
+export interface MemoryNetwork extends NetworkControls {
   /** The client end's plugin. */
   readonly client: MemoryPlugin;
   /** The server end's plugin. */
   readonly server: MemoryPlugin;
-  /** Live traffic counters, per direction. */
-  readonly stats: Readonly<NetworkStats>;
-  /** Zeroes the counters. */
-  resetStats(): void;
-  /** Changes the client-to-server rate (same forms as the option); applies to Prepares arriving from now on. */
-  setExchangeRate(rate: number | string): void;
-  /** Changes the max packet amount; `undefined` removes the limit. */
-  setMaxPacketAmount(amount: bigint | number | string | undefined): void;
-  /** Replaces the fault-injection hook; `undefined` removes it. */
-  setOnPrepare(hook: PrepareHook | undefined): void;
 }
 
 /**
@@ -69,17 +53,7 @@ export function createMemoryNetwork(options: MemoryNetworkOptions = {}): MemoryN
   return {
     client: new MemoryPlugin(connector, clientEnd, serverEnd),
     server: new MemoryPlugin(connector, serverEnd, clientEnd),
-    stats,
-    resetStats: () => {
-      resetDirectionStats(stats.clientToServer);
-      resetDirectionStats(stats.serverToClient);
-    },
-    setExchangeRate: (rate) => connector.setRate(parseExchangeRate(rate, 'exchangeRate')),
-    setMaxPacketAmount: (amount) => connector.setMaxPacketAmount(resolveMaxPacketAmount(amount, 'maxPacketAmount')),
-    setOnPrepare: (hook) => {
-      if (hook !== undefined && typeof hook !== 'function') throw new MemoryNetworkError('INVALID_OPTION', 'onPrepare must be a function');
-      connector.setOnPrepare(hook);
-    },
+    ...networkControls(connector, stats),
   };
 }
 

@@ -76,7 +76,9 @@ export class MemoryPlugin extends EventEmitter implements ObservablePlugin {
    */
   sendData(data: Buffer): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      this.sendDataObservable(data).subscribe({ next: resolve, error: reject });
+      const refused = this.refusal(data);
+      if (refused) reject(refused);
+      else this.connector.enter(this.end, this.peer, data, { next: resolve, error: reject, complete: () => undefined });
     });
   }
 
@@ -89,9 +91,9 @@ export class MemoryPlugin extends EventEmitter implements ObservablePlugin {
    */
   sendDataObservable(data: Buffer): Observable<Buffer> {
     return new Observable<Buffer>((subscriber) => {
-      if (!this.end.connected) throw new MemoryNetworkError('NOT_CONNECTED', `the ${this.end.name} plugin is not connected`);
-      if (!Buffer.isBuffer(data)) throw new MemoryNetworkError('INVALID_ARGUMENT', 'sendData(data) needs a Buffer');
-      return this.connector.forward(this.end, this.peer, data).subscribe(subscriber);
+      const refused = this.refusal(data);
+      if (refused) throw refused;
+      return this.connector.enter(this.end, this.peer, data, subscriber);
     });
   }
 
@@ -108,6 +110,13 @@ export class MemoryPlugin extends EventEmitter implements ObservablePlugin {
   /** Removes the handler, of either kind; Prepares for this end then get T01. */
   deregisterDataHandler(): void {
     this.end.handler = undefined;
+  }
+
+  /** Why this end cannot send `data` now, as a real plugin would refuse it. */
+  private refusal(data: unknown): MemoryNetworkError | undefined {
+    if (!this.end.connected) return new MemoryNetworkError('NOT_CONNECTED', `the ${this.end.name} plugin is not connected`);
+    if (!Buffer.isBuffer(data)) return new MemoryNetworkError('INVALID_ARGUMENT', 'sendData(data) needs a Buffer');
+    return undefined;
   }
 
   private install(handler: unknown, wrapped: EndHandler): void {

@@ -94,6 +94,8 @@ export class DataAndMoneyStream {
   }
   /** True once the peer knows our current receive max. */
   receiveMaxAdvertised = false;
+  /** True while a raised receive max waits to reach a peer that may be blocked by the old one. */
+  receiveMaxRaiseUrgent = false;
 
   constructor(
     /** The stream id: odd if the client opened it, even if the server did (RFC 29 §4.4.1). */
@@ -226,6 +228,9 @@ export class DataAndMoneyStream {
       throw new StreamError('INVALID_ARGUMENT', `receiveMax ${value} is below the ${this.totals.received} already received`);
     }
     if (value === this.receiveMaxValue) return;
+    // A raise after the peer already knew a limit may be what unblocks its sender, which sends
+    // nothing more while blocked: the new limit is then worth a packet of its own.
+    this.receiveMaxRaiseUrgent = this.receiveMaxAdvertised || this.totals.received > 0n;
     this.receiveMaxValue = value;
     this.receiveMaxAdvertised = false;
     this.host.wake();

@@ -1,5 +1,5 @@
 import { ErrorCode, FrameType, IlpPacketType, MAX_U64, type Frame, type StreamPacket } from '../../lib/wire/types';
-import { receivePacket, type ReceiverContext, MAX_PACKET_SEQUENCE } from '../../lib/connection/receiver';
+import { receivePacket, type ReceiverContext, MAX_PACKET_SEQUENCE, withRoundingAllowance } from '../../lib/connection/receiver';
 import { StreamRegistry } from '../../lib/connection/stream-registry';
 import type { DataAndMoneyStream, StreamHost } from '../../lib/stream/stream';
 
@@ -120,10 +120,27 @@ describe('receivePacket', () => {
     receivePacket(context, prepare([money(1n, 1n)]), 0n, ok);
     const stream = context.registry.streams.get(1n)!;
     stream.setReceiveMax(50n);
-    const decision = receivePacket(context, prepare([money(1n, 1n)]), 51n, ok);
+    const decision = receivePacket(context, prepare([money(1n, 1n)]), 52n, ok);
     expect(decision.fulfill).toBe(false);
     expect(decision.frames).toContainEqual({ type: FrameType.StreamMaxMoney, streamId: 1n, receiveMax: 50n, totalReceived: 0n });
     expect(receivePacket(context, prepare([money(1n, 1n)]), 50n, ok).fulfill).toBe(true);
+  });
+
+  it('E19: a sender rounding its last packet may overshoot the room by 1 % (ilp-protocol-stream sizes it with a ceiling)', () => {
+    expect(withRoundingAllowance(50n)).toBe(51n);
+    expect(withRoundingAllowance(1000n)).toBe(1010n);
+    expect(withRoundingAllowance(1001n)).toBe(1012n);
+    expect(withRoundingAllowance(0n)).toBe(0n);
+    expect(withRoundingAllowance(-5n)).toBe(0n);
+    const { context } = serverContext();
+    receivePacket(context, prepare([money(1n, 1n)]), 0n, ok);
+    const stream = context.registry.streams.get(1n)!;
+    stream.setReceiveMax(1003n);
+    const decision = receivePacket(context, prepare([money(1n, 1n)]), 1004n, ok);
+    expect(decision.fulfill).toBe(true);
+    for (const [s, amount] of decision.credits) s.receiveMoney(amount); // what the connection does
+    expect(stream.totals.received).toBe(1004n);
+    expect(receivePacket(context, prepare([money(1n, 1n)]), 1n, ok).fulfill).toBe(false);
   });
 
   it('I-16: ConnectionNewAddress is answered with our asset details and records the address', () => {

@@ -76,7 +76,7 @@ describe('fetchIldcp (RFC 31, I-17)', () => {
         catchError((error: IldcpError) => of(`${error.name} ${error.code} ${error.ilpCode}`)),
       );
       m.expect(fetch$, '- 9ms ^').toBeObservable('- 109ms (e|)', { e: 'IldcpError ILDCP_REJECTED R00' });
-      m.expect(replies).toHaveSubscriptions('- 9ms ^');
+      m.expect(replies).toHaveSubscriptions('- 9ms ^ 99ms !');
     }),
   );
 

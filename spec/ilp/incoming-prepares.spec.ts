@@ -1,4 +1,5 @@
-import { map, share } from 'rxjs';
+import { map, mergeMap, type Observable, share, takeUntil, timer } from 'rxjs';
+import { marbles } from 'rxjs-marbles/jest';
 import {
   deserializeIlpReply,
   type IncomingPrepare,
@@ -12,7 +13,7 @@ import {
   serializeIlpReply,
 } from '../../lib/ilp';
 import { IlpPacketType } from '../../lib/wire/types';
-import { fakePlugin } from './fake-plugin';
+import { type FakeObservablePlugin, fakePlugin, observablePlugin } from './fake-plugin';
 
 const prepare: IlpPrepare = {
   amount: 5n,
@@ -169,5 +170,91 @@ describe('incomingPrepares: answering', () => {
     const stale = plugin.handler!;
     subscription.unsubscribe();
     expect(await codeOf(stale(serializeIlpPrepare(prepare)))).toBe('T00');
+  });
+});
+
+describe('incomingPrepares on an ObservablePlugin: answers without a Promise', () => {
+  const replyTo = (plugin: FakeObservablePlugin, data: Buffer = serializeIlpPrepare(prepare)): Observable<string> =>
+    plugin.observableHandler!(data).pipe(map((bytes) => {
+      const reply = deserializeIlpReply(bytes);
+      return reply.type === IlpPacketType.Reject ? reply.code : 'fulfill';
+    }));
+
+  it('registers an Observable handler, not a Promise one, and deregisters it on unsubscribe', () => {
+    const plugin = observablePlugin();
+    const subscription = incomingPrepares(plugin).subscribe();
+    expect([typeof plugin.observableHandler, plugin.handler]).toEqual(['function', undefined]);
+    subscription.unsubscribe();
+    expect([plugin.observableHandler, plugin.deregistrations]).toEqual([undefined, 1]);
+  });
+
+  it('answers synchronously, before subscribe returns, when respond is called inside next', () => {
+    const plugin = observablePlugin();
+    incomingPrepares(plugin).subscribe(({ respond }) => respond(rejectF06()));
+    const codes: string[] = [];
+    replyTo(plugin).subscribe((code) => codes.push(code));
+    expect(codes).toEqual(['F06']);
+  });
+
+  it(
+    'emits each Prepare when the plugin subscribes to its reply, and answers at the frame respond is called',
+    marbles((m) => {
+      const plugin = observablePlugin();
+      const seen: number[] = [];
+      incomingPrepares(plugin)
+        .pipe(mergeMap(({ respond }) => {
+          seen.push(m.scheduler.now());
+          return timer(7, m.scheduler).pipe(map(() => respond(rejectF99(Buffer.alloc(0)))));
+        }))
+        .subscribe();
+      const trigger = m.cold('- 2ms a|');
+      const codes = trigger.pipe(mergeMap(() => replyTo(plugin)));
+      m.expect(codes).toBeObservable('- 2ms - 6ms (c|)', { c: 'F99' });
+      m.expect(trigger).toHaveSubscriptions('^ 3ms !');
+      m.flush();
+      expect(seen).toEqual([3]);
+    }),
+  );
+
+  it(
+    'answers T00 at the frame the consumer unsubscribes, to every Prepare still open',
+    marbles((m) => {
+      const plugin = observablePlugin();
+      const consumer = m.cold('- 9ms x');
+      const subscription = incomingPrepares(plugin).pipe(takeUntil(consumer)).subscribe();
+      m.expect(replyTo(plugin)).toBeObservable('- 9ms (t|)', { t: 'T00' });
+      m.expect(consumer).toHaveSubscriptions('^ 9ms !');
+      m.flush();
+      expect(subscription.closed).toBe(true);
+    }),
+  );
+
+  it('ignores a respond that comes after the plugin stopped waiting, and does not answer it at the end', () => {
+    const plugin = observablePlugin();
+    let late: IncomingPrepare | undefined;
+    const subscription = incomingPrepares(plugin).subscribe((incoming) => (late = incoming));
+    const codes: string[] = [];
+    replyTo(plugin).subscribe((code) => codes.push(code)).unsubscribe();
+    late!.respond(rejectF06());
+    subscription.unsubscribe();
+    expect(codes).toEqual([]);
+  });
+
+  it('answers F00 for bytes that are not a Prepare, and T00 once nobody listens, both synchronously', () => {
+    const plugin = observablePlugin();
+    const subscription = incomingPrepares(plugin).subscribe();
+    const handler = plugin.observableHandler!;
+    subscription.unsubscribe();
+    const codes: string[] = [];
+    const code = (bytes: Buffer): string => {
+      const reply = deserializeIlpReply(bytes);
+      return reply.type === IlpPacketType.Reject ? reply.code : 'fulfill';
+    };
+    handler(Buffer.from([12, 1, 0])).subscribe((bytes) => codes.push(code(bytes)));
+    expect(codes).toEqual(['T00']);
+    const fresh = observablePlugin();
+    incomingPrepares(fresh).subscribe();
+    fresh.observableHandler!(Buffer.from([12, 1, 0])).subscribe((bytes) => codes.push(code(bytes)));
+    expect(codes).toEqual(['T00', 'F00']);
   });
 });

@@ -1,4 +1,4 @@
-import { firstValueFrom, type SchedulerLike, Subscription } from 'rxjs';
+import { EMPTY, firstValueFrom, map, type Observable, of, type SchedulerLike, Subscription, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import {
   type IlpPrepare,
@@ -47,7 +47,7 @@ describe('sendPrepare: timing on the scheduler (E26, B7: a hung plugin must not 
       const replies = m.cold<Buffer>('-');
       const reply$ = sendPrepare(observablePlugin(replies), prepareAt(50), { scheduler: m.scheduler });
       m.expect(reply$).toBeObservable('- 49ms (r|)', { r: r00 });
-      m.expect(replies).toHaveSubscriptions('^');
+      m.expect(replies).toHaveSubscriptions('^ 49ms !');
     }),
   );
 
@@ -57,7 +57,7 @@ describe('sendPrepare: timing on the scheduler (E26, B7: a hung plugin must not 
       const replies = m.cold<Buffer>('-');
       const reply$ = sendPrepare(observablePlugin(replies), prepareAt(50), { scheduler: m.scheduler });
       m.expect(reply$, '- 9ms ^').toBeObservable('- 49ms (r|)', { r: r00 });
-      m.expect(replies).toHaveSubscriptions('- 9ms ^');
+      m.expect(replies).toHaveSubscriptions('- 9ms ^ 39ms !');
     }),
   );
 
@@ -68,7 +68,7 @@ describe('sendPrepare: timing on the scheduler (E26, B7: a hung plugin must not 
       const reply$ = sendPrepare(observablePlugin(replies), prepareAt(50), { scheduler: m.scheduler });
       m.expect(reply$).toBeObservable('- 49ms (r|)', { r: r00 });
       m.expect(reply$, '- 4ms ^').toBeObservable('- 49ms (r|)', { r: r00 });
-      m.expect(replies).toHaveSubscriptions(['^', '- 4ms ^']);
+      m.expect(replies).toHaveSubscriptions(['^ 49ms !', '- 4ms ^ 44ms !']);
     }),
   );
 
@@ -78,7 +78,7 @@ describe('sendPrepare: timing on the scheduler (E26, B7: a hung plugin must not 
       const replies = m.cold<Buffer>('-');
       const reply$ = sendPrepare(observablePlugin(replies), prepareAt(50), { scheduler: m.scheduler, timeoutMs: 20 });
       m.expect(reply$).toBeObservable('- 19ms (r|)', { r: r00 });
-      m.expect(replies).toHaveSubscriptions('^');
+      m.expect(replies).toHaveSubscriptions('^ 19ms !');
     }),
   );
 
@@ -98,7 +98,7 @@ describe('sendPrepare: timing on the scheduler (E26, B7: a hung plugin must not 
       const replies = m.cold<Buffer>('-');
       const reply$ = sendPrepare(observablePlugin(replies), prepareAt(50), { scheduler: m.scheduler });
       m.expect(reply$, '^ 19ms !').toBeObservable('-');
-      m.expect(replies).toHaveSubscriptions('^');
+      m.expect(replies).toHaveSubscriptions('^ 19ms !');
     }),
   );
 
@@ -186,5 +186,46 @@ describe('sendPrepare: argument validation', () => {
       caught = error;
     }
     expect(isIlpArgumentError(caught) && caught.argument).toBe(argument);
+  });
+});
+
+describe('sendPrepare over an ObservablePlugin: no Promise on the path, so marble tests pin the reply', () => {
+  const fulfill = serializeIlpFulfill({ fulfillment: Buffer.alloc(32, 9), data: Buffer.from('ok') });
+
+  it(
+    'emits the reply at the exact frame the plugin emits it, and releases the plugin Observable then',
+    marbles((m) => {
+      const replies = m.cold<Buffer>('- 9ms (b|)', { b: fulfill });
+      const plugin = observablePlugin(replies);
+      const reply$ = sendPrepare(plugin, prepareAt(50), { scheduler: m.scheduler }).pipe(map((reply) => reply.type));
+      m.expect(reply$).toBeObservable('- 9ms (f|)', { f: IlpPacketType.Fulfill });
+      m.expect(replies).toHaveSubscriptions('^ 9ms !');
+      m.flush();
+      expect(plugin.calls).toEqual({ sendData: 0, sendDataObservable: 1 });
+    }),
+  );
+
+  it('emits synchronously, with no timer at all, when the plugin answers synchronously', () => {
+    const scheduler = idleScheduler();
+    const seen: IlpReply[] = [];
+    sendPrepare(observablePlugin(of(fulfill)), prepareAt(FAR_FUTURE), { scheduler }).subscribe((reply) => seen.push(reply));
+    expect(seen).toEqual([{ type: IlpPacketType.Fulfill, fulfillment: Buffer.alloc(32, 9), data: Buffer.from('ok') }]);
+    expect(scheduler.scheduled).toBe(0);
+  });
+
+  it.each<[string, Observable<Buffer>, string]>([
+    ['an error notification', throwError(() => new Error('link down')), 'link down'],
+    ['a completion without a reply', EMPTY, 'completed without a reply'],
+  ])('turns %s into T00', (_name, replies, message) => {
+    const seen: IlpReply[] = [];
+    sendPrepare(observablePlugin(replies), prepareAt(FAR_FUTURE), { scheduler: idleScheduler() }).subscribe((reply) => seen.push(reply));
+    expect(seen).toEqual([expect.objectContaining({ code: 'T00', message: expect.stringContaining(message) })]);
+  });
+
+  it('turns an undecodable reply into F01 and takes only the first of several values', () => {
+    const seen: IlpReply[] = [];
+    const replies = of(Buffer.from([13, 1, 2]), fulfill);
+    sendPrepare(observablePlugin(replies), prepareAt(FAR_FUTURE), { scheduler: idleScheduler() }).subscribe((reply) => seen.push(reply));
+    expect(seen).toEqual([expect.objectContaining({ code: 'F01' })]);
   });
 });

@@ -1,11 +1,12 @@
 import * as network from '../../lib/network';
 
 describe('lib/network barrel', () => {
-  it('exports the in-memory network API', () => {
+  it('exports the in-memory and BTP network API', () => {
     expect(Object.keys(network).sort()).toEqual(
       [
-        'DEFAULT_CLIENT_END', 'DEFAULT_CONNECTOR_ADDRESS', 'DEFAULT_SERVER_END', 'MemoryNetworkError', 'MemoryPlugin',
-        'createMemoryNetwork', 'createPluginPair', 'isMemoryNetworkError', 'parseExchangeRate',
+        'BtpNetworkError', 'DEFAULT_CLIENT_END', 'DEFAULT_CONNECTOR_ADDRESS', 'DEFAULT_SERVER_END', 'MemoryNetworkError',
+        'MemoryPlugin', 'createBtpNetwork', 'createMemoryNetwork', 'createPluginPair', 'isBtpNetworkError',
+        'isMemoryNetworkError', 'parseExchangeRate',
       ].sort(),
     );
   });

@@ -1,4 +1,6 @@
-import { serializeIlpPrepare } from '../../lib/ilp';
+import { map, NEVER, type Observable, of, takeUntil } from 'rxjs';
+import { marbles } from 'rxjs-marbles/jest';
+import { incomingPrepares, isObservablePlugin, rejectF99, serializeIlpPrepare } from '../../lib/ilp';
 import { createMemoryNetwork, isMemoryNetworkError } from '../../lib/network';
 import { connectedNetwork, prepareTo } from './helpers';
 
@@ -72,4 +74,63 @@ describe('MemoryPlugin behaves like a real plugin (ilp-plugin-btp)', () => {
     expect(() => server.registerDataHandler(() => Promise.resolve(Buffer.alloc(0)))).not.toThrow();
     expect(() => server.registerDataHandler('handler' as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
+});
+
+describe('MemoryPlugin as an ObservablePlugin', () => {
+  const observe = (source: Observable<Buffer>) => {
+    const seen: { value?: Buffer; error?: unknown; done: boolean } = { done: false };
+    source.subscribe({ next: (value) => (seen.value = value), error: (error: unknown) => (seen.error = error), complete: () => (seen.done = true) });
+    return seen;
+  };
+
+  it('is recognised by isObservablePlugin', () => {
+    expect(isObservablePlugin(createMemoryNetwork().client)).toBe(true);
+  });
+
+  it('errors sendDataObservable synchronously with NOT_CONNECTED, and INVALID_ARGUMENT for a non-Buffer', async () => {
+    const { client } = createMemoryNetwork();
+    expect(isMemoryNetworkError(observe(client.sendDataObservable(Buffer.alloc(1))).error, 'NOT_CONNECTED')).toBe(true);
+    await client.connect();
+    expect(isMemoryNetworkError(observe(client.sendDataObservable('bytes' as never)).error, 'INVALID_ARGUMENT')).toBe(true);
+  });
+
+  it('shares one handler slot between the Promise and the Observable kinds', () => {
+    const { server } = createMemoryNetwork();
+    server.registerObservableDataHandler(() => of(Buffer.alloc(0)));
+    expect(() => server.registerDataHandler(() => Promise.resolve(Buffer.alloc(0)))).toThrow(expect.objectContaining({ code: 'HANDLER_ALREADY_REGISTERED' }));
+    server.deregisterDataHandler();
+    server.registerDataHandler(() => Promise.resolve(Buffer.alloc(0)));
+    expect(() => server.registerObservableDataHandler(() => of(Buffer.alloc(0)))).toThrow(expect.objectContaining({ code: 'HANDLER_ALREADY_REGISTERED' }));
+    expect(() => createMemoryNetwork().server.registerObservableDataHandler('handler' as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('errors every waiting sendDataObservable with DISCONNECTED when it disconnects', async () => {
+    const network = await connectedNetwork();
+    network.server.registerObservableDataHandler(() => NEVER);
+    const waiting = observe(network.client.sendDataObservable(serializeIlpPrepare(prepareTo('test.memory.server'))));
+    await network.client.disconnect();
+    expect(isMemoryNetworkError(waiting.error, 'DISCONNECTED')).toBe(true);
+  });
+
+  it(
+    'cannot recall a Prepare by unsubscribing: it still arrives at frame 5, is answered and is counted',
+    marbles((m) => {
+      const network = createMemoryNetwork({ latency: 5, scheduler: m.scheduler });
+      void network.client.connect();
+      void network.server.connect();
+      const arrivals = incomingPrepares(network.server).pipe(
+        map(({ prepare, respond }) => {
+          respond(rejectF99(Buffer.alloc(0)));
+          return prepare.amount;
+        }),
+      );
+      const send$ = network.client.sendDataObservable(serializeIlpPrepare(prepareTo('test.memory.server', 3n, new Date(1_000))));
+      m.expect(arrivals).toBeObservable('5ms p', { p: 3n });
+      const stopListening = m.cold('- 2ms x');
+      m.expect(send$.pipe(takeUntil(stopListening))).toBeObservable('- 2ms |');
+      m.expect(stopListening).toHaveSubscriptions('^ 2ms !');
+      m.flush();
+      expect(network.stats.clientToServer).toMatchObject({ prepares: 1, delivered: 1, rejected: 1 });
+    }),
+  );
 });
