@@ -22,6 +22,7 @@ const WIDTH = 30;
 /** Draws payment progress on a writable stream. */
 export class ProgressBar {
   private lastLineAt = -Infinity;
+  private lastProgress = '';
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -31,9 +32,14 @@ export class ProgressBar {
   /** Draws the snapshot (throttled to a line per second when not on a TTY). */
   render(snapshot: ProgressSnapshot, force = false): void {
     const line = formatProgress(snapshot, this.total);
+    // The same amounts again (e.g. the final forced draw after the last throttled one) add nothing.
+    const progress = `${snapshot.sent}/${snapshot.delivered}`;
+    if (progress === this.lastProgress) return;
     if (this.out.isTTY) {
+      this.lastProgress = progress;
       this.out.write(`\r${line}`);
     } else if (force || snapshot.elapsedMs - this.lastLineAt >= 1000) {
+      this.lastProgress = progress;
       this.lastLineAt = snapshot.elapsedMs;
       this.out.write(`${line}\n`);
     }

@@ -27,7 +27,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { isObservable, Observable, type SchedulerLike, timer } from 'rxjs';
+import { Observable, type SchedulerLike, timer } from 'rxjs';
 import {
   deserializeIlpFulfill,
   deserializeIlpPrepare,
@@ -71,10 +71,12 @@ export interface ConnectorPort {
   /** Why a Prepare cannot be handed to this side now (answered T01), or undefined if it can. */
   unreachable(): string | undefined;
   /**
-   * Hands a forwarded Prepare to this side; emits its serialized reply. An error notification, a
-   * throw or a completion without a value is answered T00, naming this side.
+   * Hands a forwarded Prepare to this side and reports its serialized reply to `listener`: the
+   * first `next` is the answer; `error`, a throw or `complete` without a value is answered T00,
+   * naming this side. Callbacks rather than an Observable, so a Promise handler's reply costs no
+   * Observable on the hot path; an Observable handler simply subscribes `listener`.
    */
-  deliver(bytes: Buffer): Observable<Buffer>;
+  deliver(bytes: Buffer, listener: ReplyListener): void;
 }
 
 /**
@@ -264,16 +266,9 @@ export class Connector {
       settled = true;
       this.reject(packet, rejectT00(why, this.triggeredBy));
     };
-    let reply$: unknown;
-    try {
-      reply$ = packet.to.deliver(forwarded);
-    } catch (error) {
-      return failed(`the ${side}'s data handler threw: ${describeError(error)}`);
-    }
-    if (!isObservable(reply$)) return failed(`the ${side}'s data handler did not return an Observable`);
-    // The first value is the answer; the port's Observable completes after it, or is left to run
-    // down if it does not: a reply cannot be taken back.
-    reply$.subscribe({
+    // The first value is the answer; a port that keeps going after it is left to run down: a
+    // reply cannot be taken back.
+    const listener: ReplyListener = {
       next: (reply) => {
         if (settled) return;
         settled = true;
@@ -285,7 +280,12 @@ export class Connector {
       },
       error: (error: unknown) => failed(`the ${side}'s data handler failed: ${describeError(error)}`),
       complete: () => failed(`the ${side}'s data handler completed without a reply`),
-    });
+    };
+    try {
+      packet.to.deliver(forwarded, listener);
+    } catch (error) {
+      failed(`the ${side}'s data handler threw: ${describeError(error)}`);
+    }
   }
 
   private returnReply(packet: InFlightPrepare, reply: unknown): void {

@@ -7,9 +7,9 @@
  * const end = new MemoryEnd('client', 'clientToServer', DEFAULT_CLIENT_END);
  * ```
  */
-import { Observable } from 'rxjs';
+import { isObservable, type Observer } from 'rxjs';
 import { type DataHandler, ildcpResponse, type ObservableDataHandler, serializeIlpReply } from '../ilp';
-import type { ConnectorPort, InFlightPrepare } from './connector';
+import type { ConnectorPort, InFlightPrepare, ReplyListener } from './connector';
 import type { Direction, MemoryNetworkEnd } from './options';
 import { type DirectionStats, emptyDirectionStats } from './stats';
 
@@ -53,23 +53,22 @@ export class MemoryEnd implements ConnectorPort {
   }
 
   /** @inheritdoc */
-  deliver(bytes: Buffer): Observable<Buffer> {
+  deliver(bytes: Buffer, listener: ReplyListener): void {
     const handler = this.handler;
     if (handler === undefined) throw new Error('no data handler');
-    if ('observable' in handler) return handler.observable(bytes);
-    const promiseHandler = handler.promise;
-    return new Observable<Buffer>((subscriber) => {
-      const pending = promiseHandler(bytes) as unknown;
-      if (typeof (pending as PromiseLike<unknown> | undefined)?.then !== 'function') {
-        throw new TypeError('the handler did not return a promise');
-      }
-      (pending as PromiseLike<Buffer>).then(
-        (reply) => {
-          subscriber.next(reply);
-          subscriber.complete();
-        },
-        (error: unknown) => subscriber.error(error),
-      );
-    });
+    if ('observable' in handler) {
+      const reply$ = handler.observable(bytes) as unknown;
+      if (!isObservable(reply$)) throw new TypeError('the handler did not return an Observable');
+      reply$.subscribe(listener as Observer<unknown>);
+      return;
+    }
+    const pending = handler.promise(bytes) as unknown;
+    if (typeof (pending as PromiseLike<unknown> | undefined)?.then !== 'function') {
+      throw new TypeError('the handler did not return a promise');
+    }
+    (pending as PromiseLike<Buffer>).then(
+      (reply) => listener.next(reply),
+      (error: unknown) => listener.error(error),
+    );
   }
 }

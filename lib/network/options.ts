@@ -48,9 +48,11 @@ export interface MemoryNetworkOptions {
    */
   maxPacketAmount?: bigint | number | string;
   /**
-   * One-way latency in ms, timed on `scheduler`: a Prepare reaches the other end after `latency`
-   * and its reply returns after another `latency`. At 0 (the default) packets move on microtasks,
-   * with no timers.
+   * One-way latency in ms, timed on `scheduler` with `timer(latency, scheduler)`: a Prepare
+   * reaches the other end after `latency` and its reply returns after another `latency`. At 0 (the
+   * default) there is no hop at all: through the Observable API (`sendDataObservable`, which the
+   * ILP layer uses) a synchronous receiver answers before `subscribe` returns; `sendData`'s promise
+   * still settles on a microtask, as promises do.
    */
   latency?: number;
   /** Clock for expiry checks and timer for latency. Default: `asyncScheduler`. */

@@ -11,10 +11,10 @@
  * const stop = [servePort(connector, client, server), servePort(connector, server, client)];
  * ```
  */
-import { firstValueFrom, type Observable } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { ildcpResponse, isObservablePlugin, type Plugin, serializeIlpReply } from '../ilp';
 import { sendBytes } from '../ilp/observable-plugin';
-import type { Connector, ConnectorPort, InFlightPrepare } from './connector';
+import type { Connector, ConnectorPort, InFlightPrepare, ReplyListener } from './connector';
 import type { Direction, MemoryNetworkEnd } from './options';
 import { type DirectionStats, emptyDirectionStats } from './stats';
 
@@ -49,8 +49,8 @@ export class PluginPort implements ConnectorPort {
   }
 
   /** @inheritdoc */
-  deliver(bytes: Buffer): Observable<Buffer> {
-    return sendBytes(this.plugin, bytes);
+  deliver(bytes: Buffer, listener: ReplyListener): void {
+    sendBytes(this.plugin, bytes).subscribe(listener);
   }
 }
 
