@@ -173,4 +173,29 @@ describe('Connection over the memory network', () => {
     expect(isStreamError(error, 'STREAM_CLOSED')).toBe(true);
     await pair.close();
   });
+
+  it('29-3.6-a / 27-Err-T: a rejected packet NACKs its money and frames; both are sent again after backoff', async () => {
+    let serverStream: DataAndMoneyStream | undefined;
+    const pair = await connectedPair({ maxPacketAmount: 1000 }, { client: { retryBaseDelayMs: 5 }, onServerConnection: (c) => c.streams$.subscribe((s) => (serverStream ??= s)) });
+    const stream = pair.client.createStream();
+    await lastValueFrom(stream.sendMoney(1));
+    let toReject = 2;
+    let rejected = 0;
+    pair.network.setOnPrepare((_prepare, direction) => {
+      if (direction !== 'clientToServer' || toReject === 0) return undefined;
+      toReject -= 1;
+      rejected += 1;
+      return { code: 'T04', triggeredBy: 'test.memory', message: 'insufficient liquidity', data: Buffer.alloc(0) };
+    });
+    const closed = new Promise<void>((resolve) => serverStream!.money$.subscribe({ complete: resolve }));
+    await lastValueFrom(stream.sendMoney(2000));
+    expect(rejected).toBe(2);
+    toReject = 1; // the packet carrying the StreamClose meets a T04 and must be re-sent
+    await stream.end();
+    await closed;
+    expect(rejected).toBe(3);
+    expect(serverStream!.totals.received).toBe(2001n);
+    expect(stream.totals.delivered).toBe(2001n);
+    await pair.close();
+  });
 });
