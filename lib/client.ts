@@ -8,9 +8,9 @@
  * const connection = await createConnection({ plugin, destinationAccount, sharedSecret });
  * ```
  */
-import { Observable, catchError, defer, finalize, firstValueFrom, from, map, of, switchMap, throwError } from 'rxjs';
+import { Observable, catchError, defer, finalize, firstValueFrom, map, switchMap, throwError } from 'rxjs';
 import { deriveKeys } from './crypto';
-import { fetchIldcp, incomingPrepares, rejectF02, type IldcpInfo, type Plugin } from './ilp';
+import { connectPlugin, fetchIldcp, incomingPrepares, rejectF02, type IldcpInfo, type Plugin } from './ilp';
 import { Connection } from './connection/connection';
 import { type ConnectionTuning, type ResolvedTuning, resolveConnectionOptions } from './connection/options';
 import { ConnectionError } from './errors';
@@ -78,8 +78,7 @@ function openConnection(options: ConnectionOptions): Observable<Connection> {
     validateClientOptions(options);
     const tuning = resolveConnectionOptions(options);
     const { plugin } = options;
-    const connected$ = plugin.isConnected() ? of(undefined) : from(plugin.connect());
-    return connected$.pipe(
+    return connectPlugin(plugin).pipe(
       switchMap(() => fetchIldcp(plugin, { scheduler: tuning.scheduler })),
       switchMap((ildcp) => {
         const connection = buildClientConnection(options, tuning, ildcp);

@@ -13,10 +13,10 @@
  * const { destinationAccount, sharedSecret } = server.generateAddressAndSecret();
  * ```
  */
-import { Observable, Subject, defer, firstValueFrom, from, map, of, switchMap, type Subscription } from 'rxjs';
+import { Observable, Subject, defer, firstValueFrom, map, switchMap, type Subscription } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import { type ConnectionTokenKeys, CryptoInputError, deriveConnectionTokenKeys, deriveKeys } from './crypto';
-import { fetchIldcp, incomingPrepares, rejectF02, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
+import { connectPlugin, fetchIldcp, incomingPrepares, rejectF02, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
 import { Connection } from './connection/connection';
 import { openPacket } from './connection/incoming';
 import { type ConnectionTuning, type ResolvedTuning, resolveConnectionOptions } from './connection/options';
@@ -106,8 +106,7 @@ function startServer(options: ServerOptions): Observable<Server> {
     }
     const tuning = resolveConnectionOptions(options);
     const { plugin } = options;
-    const connected$ = plugin.isConnected() ? of(undefined) : from(plugin.connect());
-    return connected$.pipe(
+    return connectPlugin(plugin).pipe(
       switchMap(() => fetchIldcp(plugin, { scheduler: tuning.scheduler })),
       map((ildcp): Server => new StreamServer(plugin, deriveConnectionTokenKeys(serverSecret), tuning, ildcp.clientAddress, ildcp.assetCode, ildcp.assetScale)),
     );

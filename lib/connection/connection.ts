@@ -94,9 +94,12 @@ export class Connection implements StreamHost, IncomingContext {
       nextSequence: () => this.sequence++,
     };
     this.sender = new ConnectionSender(this, link, params);
-    this.idle = new IdleTimer(params.scheduler, params.idleTimeoutMs, () =>
-      this.fail(new ConnectionError('IDLE_TIMEOUT', `no authentic packet for ${params.idleTimeoutMs} ms`)),
-    );
+    this.idle = new IdleTimer(params.scheduler, params.idleTimeoutMs, () => {
+      const message = `no authentic packet for ${params.idleTimeoutMs} ms`;
+      // Tell the peer, as destroy() would, so it does not wait for its own timeout.
+      this.sender.sendFinalClose(ErrorCode.ApplicationError, `idle timeout: ${message}`);
+      this.fail(new ConnectionError('IDLE_TIMEOUT', message, ErrorCode.ApplicationError));
+    });
     if (params.isServer) this.idle.start();
   }
 

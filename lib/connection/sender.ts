@@ -10,7 +10,7 @@
  * sender.wake(); // something new to send
  * ```
  */
-import { Observable, type Subscription, map, tap, timer } from 'rxjs';
+import { Observable, type Subscription, map, of, tap, timeout, timer } from 'rxjs';
 import { ErrorCode, FrameType, IlpPacketType, type Frame } from '../wire/types';
 import { ConnectionError } from '../errors';
 import type { StreamRegistry } from './stream-registry';
@@ -63,6 +63,9 @@ export interface SenderHost {
   drained(): void;
   fail(error: Error): void;
 }
+
+/** How long `end()` waits for the reply to its ConnectionClose before closing anyway. */
+export const CLOSE_REPLY_WAIT_MS = 1_000;
 
 /** Sends a connection's packets. */
 export class ConnectionSender {
@@ -337,7 +340,11 @@ export class ConnectionSender {
       this.inFlight -= 1;
       this.connection.finishEnd();
     };
-    transmit(this.link, { amount: 0n, frames, fulfillable: true, minDestination: 0n }).subscribe({ next: settled, error: settled });
+    // The close carries no money, so its reply only confirms. Some peers drop it (ilp-protocol-stream's
+    // client disconnects its plugin before answering), so the wait is capped, not left to expiry.
+    transmit(this.link, { amount: 0n, frames, fulfillable: true, minDestination: 0n })
+      .pipe(timeout({ first: Math.min(CLOSE_REPLY_WAIT_MS, this.settings.expiryMs), with: () => of(undefined), scheduler: this.link.scheduler }))
+      .subscribe({ next: settled, error: settled });
   }
 
   private failWith(error: Error): void {

@@ -60,3 +60,4 @@ export {
 } from './reply-codec';
 export { sendPrepare, type SendPrepareOptions } from './send-prepare';
 export { MAX_ILP_DATA_LENGTH, MAX_ILP_MESSAGE_LENGTH } from './validate';
+export { connectPlugin } from './connect-plugin';

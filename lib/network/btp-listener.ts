@@ -38,6 +38,9 @@ interface SocketServer {
  * const port = await new BtpListener(0, 'secret').start();
  * ```
  */
+/** How long the listener waits for its client to answer a BTP request. */
+export const LISTENER_RESPONSE_TIMEOUT_MS = 5_000;
+
 export class BtpListener extends BtpPlugin {
   private socketServer: SocketServer | undefined;
   private stopped = false;
@@ -47,7 +50,10 @@ export class BtpListener extends BtpPlugin {
    * @param secret - the token clients must present
    */
   constructor(port: number, secret: string) {
-    super({ listener: { port, secret, wsOpts: { host: '127.0.0.1', port } } });
+    // A 5 s response timeout instead of ilp-plugin-btp's 35 s: the clients are on loopback and
+    // answer in milliseconds, and the plugin never clears a pending timer on disconnect, so a lost
+    // reply would otherwise keep the process (and a test run) alive for 35 s after stop().
+    super({ listener: { port, secret, wsOpts: { host: '127.0.0.1', port } }, responseTimeout: LISTENER_RESPONSE_TIMEOUT_MS });
   }
 
   /**

@@ -30,6 +30,8 @@ export class PluginPort implements ConnectorPort {
   readonly stats: DirectionStats = emptyDirectionStats();
   readonly inFlight = new Set<InFlightPrepare>();
   readonly ildcpReply: Buffer;
+  /** Deliveries waiting for this side's reply, failed at once if its link drops. */
+  private readonly waiting = new Set<(error: Error) => void>();
 
   constructor(
     readonly name: 'client' | 'server',
@@ -48,15 +50,53 @@ export class PluginPort implements ConnectorPort {
     return this.plugin.isConnected() ? undefined : 'is not connected';
   }
 
-  /** @inheritdoc */
+  /**
+   * Hands the Prepare to this side through the plugin. If the plugin disconnects before the reply
+   * (a BTP socket closed), the reply can never come back over that link, so the delivery fails
+   * then (answered T00) instead of holding the sender until its expiry.
+   */
   deliver(bytes: Buffer, listener: ReplyListener): void {
-    sendBytes(this.plugin, bytes).subscribe(listener);
+    let fail: ((error: Error) => void) | undefined;
+    const subscription = sendBytes(this.plugin, bytes).subscribe({
+      next: (reply) => {
+        if (fail) this.waiting.delete(fail);
+        listener.next(reply);
+      },
+      error: (error: unknown) => {
+        if (fail) this.waiting.delete(fail);
+        listener.error(error);
+      },
+      complete: () => listener.complete(),
+    });
+    if (subscription.closed) return;
+    fail = (error) => {
+      subscription.unsubscribe();
+      listener.error(error);
+    };
+    this.waiting.add(fail);
+  }
+
+  /**
+   * Starts failing in-flight deliveries when the plugin emits `'disconnect'`; returns the
+   * teardown. Plugins without events (no `on`) are left to their own timeouts.
+   */
+  watchDisconnect(): () => void {
+    const { plugin } = this;
+    if (typeof plugin.on !== 'function') return () => undefined;
+    const onDisconnect = (): void => {
+      const waiting = [...this.waiting];
+      this.waiting.clear();
+      for (const fail of waiting) fail(new Error(`the ${this.name} side disconnected before it answered`));
+    };
+    plugin.on('disconnect', onDisconnect);
+    return () => void (plugin.off ?? plugin.removeListener)?.call(plugin, 'disconnect', onDisconnect);
   }
 }
 
 /**
- * Makes `connector` answer every Prepare that `port`'s plugin receives, routing it toward `other`.
- * Returns the teardown that deregisters the handler. The handler never fails: every outcome is a
+ * Makes `connector` answer every Prepare that `port`'s plugin receives, routing it toward `other`,
+ * and fail deliveries to `port` when its plugin disconnects (see {@link PluginPort.deliver}).
+ * Returns the teardown that deregisters the handler and the watch. The handler never fails: every outcome is a
  * serialized reply, the connector's own rejects included.
  *
  * @example
@@ -72,5 +112,9 @@ export function servePort(connector: Connector, port: PluginPort, other: Connect
   } else {
     plugin.registerDataHandler((data) => firstValueFrom(connector.forward(port, other, data)));
   }
-  return () => plugin.deregisterDataHandler();
+  const unwatch = port.watchDisconnect();
+  return () => {
+    unwatch();
+    plugin.deregisterDataHandler();
+  };
 }

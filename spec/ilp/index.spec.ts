@@ -4,7 +4,8 @@ describe('lib/ilp barrel', () => {
   it('exports the ILP layer API', () => {
     const expected = [
       'IlpErrorCode', 'IldcpError', 'IlpArgumentError', 'IlpPacketError', 'IlpPluginError', 'ILDCP_DESTINATION',
-      'MAX_ILP_DATA_LENGTH', 'MAX_ILP_MESSAGE_LENGTH', 'decodeIldcpInfo', 'deserializeIlpFulfill', 'deserializeIlpPrepare',
+      'MAX_ILP_DATA_LENGTH', 'MAX_ILP_MESSAGE_LENGTH',
+      'connectPlugin', 'decodeIldcpInfo', 'deserializeIlpFulfill', 'deserializeIlpPrepare',
       'deserializeIlpReject', 'deserializeIlpReply', 'encodeIldcpInfo', 'fetchIldcp', 'ilpReject', 'ildcpRequest',
       'ildcpResponse', 'incomingPrepares', 'isFinal', 'isIldcpError', 'isIldcpFulfillment', 'isIldcpRequest',
       'isIlpArgumentError', 'isIlpPacketError', 'isIlpPluginError', 'isObservablePlugin', 'isRelative', 'isTemporary', 'readF08Data',

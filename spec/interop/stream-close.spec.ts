@@ -13,7 +13,6 @@ import {
   closeAllPairs,
   ourClientToRefServer,
   refClientToOurServer,
-  refMoney,
   waitUntil,
   type RefStream,
 } from '../helpers/reference-peers';

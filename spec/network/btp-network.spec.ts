@@ -8,6 +8,7 @@ import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { createConnection, createServer, type Connection } from '../../lib';
 import { fetchIldcp, ilpReject, type Plugin, readF08Data, sendPrepare } from '../../lib/ilp';
 import { type BtpNetwork, createBtpNetwork, isBtpNetworkError } from '../../lib/network';
+import { IlpPacketType } from '../../lib/wire/types';
 import { prepareTo } from './helpers';
 
 jest.setTimeout(15_000);
@@ -100,8 +101,28 @@ describe('createBtpNetwork: the connector over BTP behaves like the in-memory on
     await plugin(btp.serverUrl);
     expect(await send('g.nowhere', 1n)).toMatchObject({ code: 'F02' });
     const tooBig = await send('test.btp.server.x', 1001n);
-    expect(readF08Data(tooBig.type === 14 ? tooBig.data : Buffer.alloc(0))).toEqual({ receivedAmount: 1001n, maximumAmount: 1000n });
+    expect(tooBig).toMatchObject({ type: IlpPacketType.Reject, code: 'F08' });
+    expect(readF08Data(tooBig.data)).toEqual({ receivedAmount: 1001n, maximumAmount: 1000n });
     expect(btp.stats.clientToServer).toMatchObject({ prepares: 3, delivered: 0, rejected: 3 });
+  });
+
+  it('answers T00 at once, not at the expiry, when a side disconnects before answering a Prepare', async () => {
+    const btp = await network();
+    const client = await plugin(btp.clientUrl);
+    const server = await plugin(btp.serverUrl);
+    const arrived = new Promise<void>((resolve) =>
+      server.registerDataHandler(() => {
+        resolve();
+        return new Promise<Buffer>(() => undefined); // never answers
+      }),
+    );
+    const began = Date.now();
+    const reply = firstValueFrom(sendPrepare(client, prepareTo('test.btp.server', 5n)));
+    await arrived;
+    await server.disconnect();
+    expect(await reply).toMatchObject({ code: 'T00', message: expect.stringContaining('the server side disconnected before it answered') });
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(btp.stats.clientToServer).toMatchObject({ delivered: 1, rejected: 1 });
   });
 
   it('applies the fault hook, set at creation or later', async () => {

@@ -6,10 +6,10 @@
  * The Promise forms `createServer()` / `createConnection()` cannot run here: `TestScheduler.run()`
  * flushes synchronously and returns, and an `await` resumes on a microtask only after that, when
  * virtual time is over. Their cold Observable twins `listen()` / `connect()` do the same work and
- * resolve to the same objects, so this test uses them. The plugins are connected up front because
- * both helpers call `plugin.connect()` through `from(promise)` when the plugin is not connected yet.
+ * resolve to the same objects, so this test uses them. The plugins are not connected up front:
+ * `connectPlugin` continues synchronously when `connect()` connects at once, as the memory plugins do.
  */
-import { last, map, mergeMap, scan, share, switchMap, take, tap } from 'rxjs';
+import { catchError, last, map, mergeMap, of, scan, share, switchMap, take, tap } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { connect, createPluginPair, listen } from '../../lib';
 
@@ -19,8 +19,6 @@ describe('a STREAM connection in virtual time (RFC 29 §4, RFC 31) over createPl
     marbles((m) => {
       const scheduler = m.scheduler;
       const [clientPlugin, serverPlugin] = createPluginPair({ latency: 10, scheduler, maxPacketAmount: 1000 });
-      void clientPlugin.connect();
-      void serverPlugin.connect();
 
       const start = m.cold('a');
       // 0-20: the server's IL-DCP round trip. Shared: one server, however many expectations watch it.
@@ -62,6 +60,29 @@ describe('a STREAM connection in virtual time (RFC 29 §4, RFC 31) over createPl
       m.expect(paid$).toBeObservable('80ms (p|)', { p: 5000n });
       m.expect(received$, '^ 199ms !').toBeObservable('70ms (abcde)', { a: 1000n, b: 2000n, c: 3000n, d: 4000n, e: 5000n });
       m.expect(start).toHaveSubscriptions('^ 199ms !');
+    }),
+  );
+
+  it(
+    'closes an idle connection on the scheduler: the client times out 100 ms after the probe, the server hears it 10 ms later',
+    marbles((m) => {
+      const scheduler = m.scheduler;
+      const [clientPlugin, serverPlugin] = createPluginPair({ latency: 10, scheduler });
+      const server$ = listen({ plugin: serverPlugin, scheduler }).pipe(share());
+      const client$ = server$.pipe(
+        take(1),
+        switchMap((server) => connect({ plugin: clientPlugin, ...server.generateAddressAndSecret(), scheduler, idleTimeoutMs: 100 })),
+        share(),
+      );
+      const clientState$ = client$.pipe(switchMap((c) => c.state$), catchError((e: { code: string }) => of(e.code)));
+      const serverState$ = server$.pipe(
+        switchMap((server) => server.connections$),
+        switchMap((c) => c.state$),
+        catchError((e: { code: string }) => of(e.code)),
+      );
+      // The last authentic packet is the probe's reply at 60; silence until 160.
+      m.expect(clientState$).toBeObservable('60ms o 99ms (ci|)', { o: 'open', c: 'closed', i: 'IDLE_TIMEOUT' });
+      m.expect(serverState$, '^ 199ms !').toBeObservable('50ms o 119ms (cr|)', { o: 'open', c: 'closed', r: 'REMOTE_CLOSED' });
     }),
   );
 });
