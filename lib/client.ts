@@ -10,7 +10,7 @@
  */
 import { Observable, catchError, defer, finalize, firstValueFrom, map, switchMap, throwError } from 'rxjs';
 import { deriveKeys } from './crypto';
-import { connectPlugin, fetchIldcp, incomingPrepares, rejectF02, type IldcpInfo, type Plugin } from './ilp';
+import { connectPlugin, fetchIldcp, incomingPrepares, rejectF02, rejectT00, type IldcpInfo, type Plugin } from './ilp';
 import { Connection } from './connection/connection';
 import { type ConnectionTuning, type ResolvedTuning, resolveConnectionOptions } from './connection/options';
 import { ConnectionError } from './errors';
@@ -103,7 +103,14 @@ function buildClientConnection(options: ConnectionOptions, tuning: ResolvedTunin
   const incoming = incomingPrepares(plugin).subscribe({
     next: ({ prepare, respond }) => {
       const destined = prepare.destination === ildcp.clientAddress || prepare.destination.startsWith(ildcp.clientAddress + '.');
-      respond(connection && destined ? connection.handlePrepare(prepare) : rejectF02('', ildcp.clientAddress));
+      let reply;
+      try {
+        reply = connection && destined ? connection.handlePrepare(prepare) : rejectF02('', ildcp.clientAddress);
+      } catch {
+        // Never throws out of the handler: a bug or a hostile packet becomes a temporary reject.
+        reply = rejectT00('', ildcp.clientAddress);
+      }
+      respond(reply);
     },
     // The plugin refused our data handler: the server cannot reach us, so the connection ends.
     error: (error: unknown) => void connection?.destroy(error instanceof Error ? error : new Error(String(error))),

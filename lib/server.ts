@@ -15,10 +15,11 @@
  */
 import { Observable, Subject, defer, firstValueFrom, map, switchMap, type Subscription } from 'rxjs';
 import { randomBytes } from 'node:crypto';
-import { type ConnectionTokenKeys, CryptoInputError, deriveConnectionTokenKeys, deriveKeys } from './crypto';
-import { connectPlugin, fetchIldcp, incomingPrepares, rejectF02, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
+import { type ConnectionTokenKeys, CryptoInputError, type StreamKeys, deriveConnectionTokenKeys, deriveKeys } from './crypto';
+import { connectPlugin, fetchIldcp, incomingPrepares, rejectF02, rejectT00, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
 import { Connection } from './connection/connection';
-import { openPacket } from './connection/incoming';
+import { answerClosed, openPacket } from './connection/incoming';
+import { ErrorCode } from './wire/types';
 import { type ConnectionTuning, type ResolvedTuning, resolveConnectionOptions } from './connection/options';
 
 /** What a server needs. */
@@ -90,7 +91,8 @@ export function listen(options: ServerOptions): Observable<Server> {
     });
     return () => {
       starting.unsubscribe();
-      void server?.close();
+      // Teardown cannot report errors; a plugin that fails to disconnect must not become an unhandled rejection.
+      server?.close().catch(() => undefined);
     };
   });
 }
@@ -113,8 +115,17 @@ function startServer(options: ServerOptions): Observable<Server> {
   });
 }
 
+/** How many closed connections a server remembers to answer their late packets with ConnectionClose. */
+export const CLOSED_CONNECTIONS_REMEMBERED = 10_000;
+
 class StreamServer implements Server {
   private readonly connections = new Map<string, Connection>();
+  /**
+   * Recently closed connections, oldest first, so a late or retried packet gets ConnectionClose
+   * instead of silently opening a second connection for the same credentials (and money split
+   * across two connection objects). Bounded: the oldest are forgotten first.
+   */
+  private readonly closedConnections = new Map<string, { readonly keys: StreamKeys; readonly sourceAccount: string }>();
   private readonly connectionsSubject = new Subject<Connection>();
   private readonly incoming: Subscription;
   readonly connections$ = this.connectionsSubject.asObservable();
@@ -128,7 +139,7 @@ class StreamServer implements Server {
     readonly assetScale: number,
   ) {
     this.incoming = incomingPrepares(plugin).subscribe({
-      next: ({ prepare, respond }) => respond(this.route(prepare)),
+      next: ({ prepare, respond }) => respond(this.answer(prepare)),
       // The plugin refused our data handler: nothing more can arrive, so close what we have.
       error: (error: unknown) => void this.closeConnections(error instanceof Error ? error : new Error(String(error))),
     });
@@ -151,6 +162,24 @@ class StreamServer implements Server {
     this.connectionsSubject.error(error);
   }
 
+  private rememberClosed(token: string, connection: Connection): void {
+    // Only what answering needs: keys and address, not the whole connection.
+    this.closedConnections.set(token, { keys: connection.keys, sourceAccount: connection.sourceAccount });
+    if (this.closedConnections.size > CLOSED_CONNECTIONS_REMEMBERED) {
+      const oldest = this.closedConnections.keys().next().value;
+      if (oldest !== undefined) this.closedConnections.delete(oldest);
+    }
+  }
+
+  /** Never throws: a bug or a hostile packet becomes a temporary reject, not a crashed process. */
+  private answer(prepare: IlpPrepare): IlpReply {
+    try {
+      return this.route(prepare);
+    } catch {
+      return rejectT00('', this.serverAccount);
+    }
+  }
+
   /** Finds or creates the connection a Prepare is for; anything unrecognisable is F02, as the reference does. */
   private route(prepare: IlpPrepare): IlpReply {
     const prefix = this.serverAccount + '.';
@@ -158,6 +187,8 @@ class StreamServer implements Server {
     const token = prepare.destination.slice(prefix.length).split('.')[0] ?? '';
     const existing = this.connections.get(token);
     if (existing) return existing.handlePrepare(prepare);
+    const closed = this.closedConnections.get(token);
+    if (closed) return answerClosed(closed, prepare, ErrorCode.NoError);
 
     const opened = this.tokens.open(token);
     if (!opened) return rejectF02('', this.serverAccount);
@@ -175,7 +206,9 @@ class StreamServer implements Server {
       sourceAssetScale: this.assetScale,
       ...(opened.connectionTag === undefined ? {} : { connectionTag: opened.connectionTag }),
       onClose: () => {
-        if (this.connections.get(token) === connection) this.connections.delete(token);
+        if (this.connections.get(token) !== connection) return;
+        this.connections.delete(token);
+        this.rememberClosed(token, connection);
       },
     });
     this.connections.set(token, connection);

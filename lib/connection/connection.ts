@@ -11,14 +11,15 @@
  * await connection.end();
  * ```
  */
-import { BehaviorSubject, Observable, Subject, Subscription, filter, type SchedulerLike } from 'rxjs';
+import { Observable, ReplaySubject, Subject, type SchedulerLike } from 'rxjs';
+import { isIlpAddress } from '../wire';
 import { ErrorCode, FrameType, type Frame } from '../wire/types';
 import type { StreamKeys } from '../crypto';
 import type { IlpPrepare, IlpReply, Plugin } from '../ilp';
 import { ConnectionError, StreamError } from '../errors';
 import { DataAndMoneyStream, type StreamHost } from '../stream/stream';
 import { StreamRegistry } from './stream-registry';
-import { answerPrepare, type IncomingContext } from './incoming';
+import { answerClosed, answerPrepare, type IncomingContext } from './incoming';
 import { type CloseDecision, MAX_PACKET_SEQUENCE } from './receiver';
 import type { Link } from './transmit';
 import { ConnectionSender, type SenderSettings } from './sender';
@@ -53,10 +54,11 @@ export interface ConnectionParams extends SenderSettings {
 export class Connection implements StreamHost, IncomingContext {
   readonly registry: StreamRegistry;
   private readonly streamsSubject = new Subject<DataAndMoneyStream>();
-  private readonly totalsSubject = new BehaviorSubject<ConnectionTotals>(ZERO_CONNECTION_TOTALS);
-  private readonly rateSubject = new BehaviorSubject<ExchangeRate | undefined>(undefined);
-  private readonly stateSubject: BehaviorSubject<ConnectionState>;
-  private readonly subscriptions = new Subscription();
+  // ReplaySubject(1), not BehaviorSubject: after a close they still replay the final value, then
+  // complete (or error), to late subscribers.
+  private readonly totalsSubject = new ReplaySubject<ConnectionTotals>(1);
+  private readonly rateSubject = new ReplaySubject<ExchangeRate>(1);
+  private readonly stateSubject = new ReplaySubject<ConnectionState>(1);
   private readonly sender: ConnectionSender;
   private readonly idle: IdleTimer;
   // Plain copies of what the subjects carry: an errored BehaviorSubject throws from `.value`, and
@@ -75,16 +77,16 @@ export class Connection implements StreamHost, IncomingContext {
   /** Money totals; replays the current value. */
   readonly totals$: Observable<ConnectionTotals> = this.totalsSubject.asObservable();
   /** The path exchange rate once known; replays the current value. */
-  readonly exchangeRate$: Observable<ExchangeRate> = this.rateSubject.pipe(filter((r): r is ExchangeRate => r !== undefined));
+  readonly exchangeRate$: Observable<ExchangeRate> = this.rateSubject.asObservable();
   /** 'connecting' → 'open' → 'closing' → 'closed'; replays the current value. */
-  readonly state$: Observable<ConnectionState>;
+  readonly state$: Observable<ConnectionState> = this.stateSubject.asObservable();
 
   constructor(private readonly params: ConnectionParams) {
     this.registry = new StreamRegistry(params.isServer, this);
     this.remoteAddress = params.destinationAccount;
     this.stateValue = params.isServer ? 'open' : 'connecting';
-    this.stateSubject = new BehaviorSubject<ConnectionState>(this.stateValue);
-    this.state$ = this.stateSubject.asObservable();
+    this.stateSubject.next(this.stateValue);
+    this.totalsSubject.next(this.totalsValue);
     const link: Link = {
       plugin: params.plugin,
       keys: params.keys,
@@ -207,8 +209,14 @@ export class Connection implements StreamHost, IncomingContext {
     return this.sender.probe();
   }
 
-  /** Answers one Prepare addressed to this connection. */
+  /**
+   * Answers one Prepare addressed to this connection; never throws. A closing or closed
+   * connection fulfills nothing more: it answers with ConnectionClose so the sender stops.
+   */
   handlePrepare(prepare: IlpPrepare): IlpReply {
+    if (this.finishing || this.state === 'closed') {
+      return answerClosed(this, prepare, this.finishing?.error ? ErrorCode.ApplicationError : ErrorCode.NoError);
+    }
     const { reply, decision } = answerPrepare(this, prepare);
     if (!decision) return reply;
     this.idle.touch();
@@ -239,10 +247,13 @@ export class Connection implements StreamHost, IncomingContext {
   /** @internal */
   announceStream(stream: DataAndMoneyStream): void {
     this.streamsSubject.next(stream);
+    // end() is flushing: a stream the peer opens now would keep the close waiting for ever.
+    if (this.state === 'closing') void stream.end();
   }
   /** @internal */
   setRemoteAddress(address: string): void {
-    if (address !== '') this.remoteAddress = address;
+    // '' is a send-only peer (@interledger/pay sends it); anything else must be an ILP address (15-Addr-a, E25).
+    if (isIlpAddress(address)) this.remoteAddress = address;
   }
   /** @internal */
   setRemoteAssetDetails(code: string, scale: number): boolean {
@@ -379,7 +390,12 @@ export class Connection implements StreamHost, IncomingContext {
    * complete; until then the state is 'closing'.
    */
   private finish(error: Error | undefined): void {
-    if (this.state === 'closed' || this.finishing) return;
+    if (this.state === 'closed') return;
+    if (this.finishing) {
+      // Closing already (e.g. both ends called end()); the last settle brings us here again.
+      if (this.sender.packetsInFlight === 0) this.complete();
+      return;
+    }
     this.finishing = { error };
     this.idle.stop();
     this.sender.stop();
@@ -401,7 +417,6 @@ export class Connection implements StreamHost, IncomingContext {
       stream.closeFromRemote(streamError);
     }
     this.setState('closed');
-    this.subscriptions.unsubscribe();
     for (const subject of [this.streamsSubject, this.totalsSubject, this.rateSubject, this.stateSubject] as Subject<unknown>[]) {
       if (error) subject.error(error);
       else subject.complete();

@@ -80,7 +80,8 @@ export function f08MaxInSource(sent: bigint, outcome: Outcome): bigint | undefin
   if (outcome.reply.type !== IlpPacketType.Reject || outcome.reply.code !== 'F08') return undefined;
   const details = readF08Data(outcome.reply.data);
   if (!details || details.receivedAmount <= details.maximumAmount || details.receivedAmount === 0n) {
-    return sent > 1n ? sent - 1n : 0n;
+    // No usable data: halve, so a path that only says "too large" is found in log2 steps, not one per unit.
+    return sent / 2n;
   }
   return (sent * details.maximumAmount) / details.receivedAmount;
 }

@@ -81,6 +81,8 @@ export function receivePacket(
   const closedStreams: Array<[DataAndMoneyStream, ErrorCode | number, string]> = [];
   let close: CloseDecision | undefined;
   let reject = false;
+  let answeredAddress = false;
+  const toldClosed = new Set<bigint>();
 
   const fail = (code: ErrorCode, message: string): void => {
     close ??= { code, message, byRemote: false };
@@ -95,7 +97,9 @@ export function receivePacket(
         break;
       case FrameType.ConnectionNewAddress:
         context.setRemoteAddress(frame.sourceAccount);
-        frames.push(...context.addressReplyFrames());
+        // Once per packet, however many the peer sent: replies must stay small (E35).
+        if (!answeredAddress) frames.push(...context.addressReplyFrames());
+        answeredAddress = true;
         break;
       case FrameType.ConnectionAssetDetails:
         if (!context.setRemoteAssetDetails(frame.sourceAssetCode, frame.sourceAssetScale)) {
@@ -114,10 +118,23 @@ export function receivePacket(
           fail(ErrorCode.StreamIdError, `stream id ${frame.streamId} exceeds the limit ${registry.localMaxStreamId}`);
         } else if (check === 'closed') {
           reject = true;
-          frames.push({ type: FrameType.StreamClose, streamId: frame.streamId, errorCode: ErrorCode.StreamStateError, errorMessage: 'stream is closed' });
+          // One StreamClose per stream id, however many frames named it.
+          if (!toldClosed.has(frame.streamId)) {
+            toldClosed.add(frame.streamId);
+            frames.push({ type: FrameType.StreamClose, streamId: frame.streamId, errorCode: ErrorCode.StreamStateError, errorMessage: 'stream is closed' });
+          }
         } else {
           const stream = check === 'open-new' ? openRemoteStream(context, frame.streamId) : registry.streams.get(frame.streamId);
           if (stream && frame.type === FrameType.StreamMoney) money.push([stream, frame.shares]);
+          // Data streams are not implemented yet: refuse bytes rather than fulfill (which would ACK
+          // them, 29-3.6-a) and drop them; the StreamClose tells the peer to stop writing.
+          if (frame.type === FrameType.StreamData && frame.data.length > 0) {
+            reject = true;
+            if (!toldClosed.has(frame.streamId)) {
+              toldClosed.add(frame.streamId);
+              frames.push({ type: FrameType.StreamClose, streamId: frame.streamId, errorCode: ErrorCode.ApplicationError, errorMessage: 'stream data is not supported yet' });
+            }
+          }
         }
         break;
       }

@@ -123,6 +123,10 @@ export class ConnectionSender {
       { amounts: DEFAULT_PROBE_AMOUNTS, maxPacketAmount: this.maxPacketAmount, rounds: 4 },
     ).pipe(
       map(({ rate, maxPacketAmount }) => {
+        if (this.stopped) throw new ConnectionError('CONNECT_FAILED', 'the connection closed during the handshake');
+        if (rate.numerator === 0n) {
+          throw new ConnectionError('EXCHANGE_RATE', `the largest probe (${rate.denominator}) delivered nothing: the path rate is too small to pay`);
+        }
         this.rate = rate;
         this.maxPacketAmount = maxPacketAmount;
         const minimum = { numerator: rate.numerator * complement(this.settings.slippage).numerator, denominator: rate.denominator * this.settings.slippage.denominator };
@@ -209,9 +213,11 @@ export class ConnectionSender {
   }
 
   private sendableStreams() {
-    const limit = this.connection.registry.remoteMaxStreamId;
-    const streams = this.connection.registry.sorted();
-    const sendable = streams.filter((s) => s.id <= limit);
+    const { registry } = this.connection;
+    const limit = registry.remoteMaxStreamId;
+    const streams = registry.sorted();
+    // The peer's limit applies to the streams we open, not to the ones it opened.
+    const sendable = streams.filter((s) => s.id <= limit || registry.isPeerStream(s.id));
     // Tell the peer once per limit that we are blocked (29-4.4.4-e); it rides on the next packet.
     if (sendable.length < streams.length && this.reportedStreamIdLimit !== limit) {
       this.reportedStreamIdLimit = limit;
@@ -252,11 +258,17 @@ export class ConnectionSender {
 
   private sendMoneyPacket(plan: PacketPlan, control: Frame[]): void {
     const minDestination = this.rate ? multiplyFloor(multiplyFloor(plan.amount, this.rate), complement(this.settings.slippage)) : 0n;
+    if (plan.amount > 0n && this.rate && multiplyFloor(plan.amount, this.rate) === 0n) {
+      // At this rate the packet would deliver nothing: the money would only feed the connectors.
+      this.inFlight += 1;
+      this.abandon(plan, new ConnectionError('EXCHANGE_RATE', `a packet of ${plan.amount} delivers nothing at the probed rate`));
+      return;
+    }
     this.inFlight += 1;
     if (plan.amount > 0n) this.connection.addToTotals({ inFlight: plan.amount });
     this.sendTracked({ amount: plan.amount, frames: plan.frames, fulfillable: true, minDestination }).subscribe({
       next: (outcome) => this.settle(plan, control, outcome),
-      error: (error: unknown) => this.failWith(toError(error)),
+      error: (error: unknown) => this.abandon(plan, toError(error)),
     });
   }
 
@@ -281,6 +293,15 @@ export class ConnectionSender {
       this.onReject(outcome, plan.amount);
     }
     this.wake();
+    if (this.stopped && this.inFlight === 0) this.connection.drained();
+  }
+
+  /** The packet never left (it could not be built into a Prepare): its money goes back, the connection fails. */
+  private abandon(plan: PacketPlan, error: Error): void {
+    this.inFlight -= 1;
+    if (plan.amount > 0n) this.connection.addToTotals({ inFlight: -plan.amount });
+    for (const { stream, allocation } of plan.allocations) stream.settleMoney(allocation, false, 0n);
+    this.failWith(error);
     if (this.stopped && this.inFlight === 0) this.connection.drained();
   }
 

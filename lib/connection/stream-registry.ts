@@ -39,17 +39,7 @@ export class StreamRegistry {
     this.nextLocalId = isServer ? 2n : 1n;
   }
 
-  /** The id the next `openLocal()` will use. */
-  get nextId(): bigint {
-    return this.nextLocalId;
-  }
-
-  /** True if the peer's limit lets us open another stream. */
-  get canOpenLocal(): boolean {
-    return this.nextLocalId <= this.remoteMaxStreamId;
-  }
-
-  /** Opens our next stream; the caller checked `canOpenLocal`. */
+  /** Opens our next stream; beyond the peer's limit it waits in the sender until the limit grows. */
   openLocal(): DataAndMoneyStream {
     const stream = new DataAndMoneyStream(this.nextLocalId, this.host);
     this.streams.set(stream.id, stream);
@@ -77,11 +67,15 @@ export class StreamRegistry {
     return stream;
   }
 
+  /** True for ids of the peer's parity (even if we are the client, odd if we are the server). */
+  isPeerStream(id: bigint): boolean {
+    return (id % 2n === 0n) === !this.isServer;
+  }
+
   /** Forgets a closed stream; a peer's stream closing makes room for another (RFC 29 §3.3). */
   remove(stream: DataAndMoneyStream): void {
     if (!this.streams.delete(stream.id)) return;
-    const isPeerStream = (stream.id % 2n === 0n) === !this.isServer;
-    if (isPeerStream) {
+    if (this.isPeerStream(stream.id)) {
       this.closedRemoteIds.add(stream.id);
       this.localMaxStreamId += this.raiseStep;
       this.maxStreamIdChanged = true;

@@ -9,7 +9,7 @@
  * stream.money$.subscribe((amount) => console.log('received', amount));
  * ```
  */
-import { BehaviorSubject, Observable, Subject, defer, firstValueFrom, filter, map, takeWhile } from 'rxjs';
+import { Observable, ReplaySubject, Subject, defer, firstValueFrom, filter, map, takeWhile } from 'rxjs';
 import { ErrorCode, MAX_U64 } from '../wire/types';
 import { StreamError } from '../errors';
 import { type Amount, toU64 } from './amount';
@@ -48,6 +48,15 @@ export interface StreamHost {
   closeStream(stream: DataAndMoneyStream, code: ErrorCode, message: string): void;
 }
 
+/** Parses a user amount; bad input is a typed StreamError('INVALID_ARGUMENT') naming the argument. */
+function amountArgument(value: Amount, field: string): bigint {
+  try {
+    return toU64(value, field);
+  } catch (error) {
+    throw new StreamError('INVALID_ARGUMENT', error instanceof Error ? error.message : `${field} is invalid`);
+  }
+}
+
 const ZERO_TOTALS: StreamTotals = { sent: 0n, delivered: 0n, received: 0n, inFlight: 0n };
 
 /**
@@ -66,7 +75,8 @@ const ZERO_TOTALS: StreamTotals = { sent: 0n, delivered: 0n, received: 0n, inFli
 export class DataAndMoneyStream {
   private readonly orders = new SendOrders();
   private readonly moneySubject = new Subject<bigint>();
-  private readonly totalsSubject = new BehaviorSubject<StreamTotals>(ZERO_TOTALS);
+  // Replays the last totals even after the stream closed (a BehaviorSubject would not).
+  private readonly totalsSubject = new ReplaySubject<StreamTotals>(1);
   private totalsValue: StreamTotals = ZERO_TOTALS;
   private stateValue: StreamState = 'open';
   private receiveMaxValue = MAX_U64;
@@ -101,7 +111,9 @@ export class DataAndMoneyStream {
     /** The stream id: odd if the client opened it, even if the server did (RFC 29 §4.4.1). */
     readonly id: bigint,
     private readonly host: StreamHost,
-  ) {}
+  ) {
+    this.totalsSubject.next(ZERO_TOTALS);
+  }
 
   /** `open`, `closing` (flushing after `end()`) or `closed`. */
   get state(): StreamState {
@@ -136,7 +148,7 @@ export class DataAndMoneyStream {
    */
   sendMoney(amount: Amount): Observable<MoneyProgress> {
     return defer(() => {
-      const units = toU64(amount, 'amount');
+      const units = amountArgument(amount, 'amount');
       return new Observable<MoneyProgress>((subscriber) => {
         if (this.stateValue !== 'open') {
           subscriber.error(new StreamError('STREAM_CLOSED', `stream ${this.id} is ${this.stateValue}`));
@@ -178,7 +190,7 @@ export class DataAndMoneyStream {
    * ```
    */
   async sendTotal(total: Amount): Promise<void> {
-    const target = toU64(total, 'total');
+    const target = amountArgument(total, 'total');
     const alreadyQueued = this.totals.sent + this.totals.inFlight + this.orders.pending;
     if (target > alreadyQueued) {
       await new Promise<void>((resolve, reject) => {
@@ -200,7 +212,7 @@ export class DataAndMoneyStream {
    * ```
    */
   async receiveTotal(total: Amount): Promise<void> {
-    const target = toU64(total, 'total');
+    const target = amountArgument(total, 'total');
     if (this.receiveMaxValue < target) this.setReceiveMax(target);
     await firstValueFrom(
       this.totals$.pipe(
@@ -220,7 +232,7 @@ export class DataAndMoneyStream {
    * ```
    */
   setReceiveMax(amount: Amount): void {
-    const value = toU64(amount, 'receiveMax');
+    const value = amountArgument(amount, 'receiveMax');
     if (value < this.receiveMaxValue && this.receiveMaxAdvertised) {
       throw new StreamError('INVALID_ARGUMENT', `receiveMax cannot shrink below ${this.receiveMaxValue} once advertised`);
     }

@@ -166,7 +166,9 @@ describe('Connection over the memory network', () => {
   it('sendMoney validates its input and a closed stream refuses to send', async () => {
     const pair = await connectedPair();
     const stream = pair.client.createStream();
-    await expect(lastValueFrom(stream.sendMoney(-5))).rejects.toThrow(RangeError);
+    const negative = await lastValueFrom(stream.sendMoney(-5)).catch((e: unknown) => e);
+    expect(isStreamError(negative, 'INVALID_ARGUMENT')).toBe(true);
+    expect(() => stream.setReceiveMax('lots')).toThrow(/INVALID_ARGUMENT: receiveMax/);
     await expect(lastValueFrom(stream.sendMoney('1.5'))).rejects.toThrow(/amount/);
     await stream.end();
     const error = await lastValueFrom(stream.sendMoney(1)).catch((e: unknown) => e);
@@ -197,5 +199,16 @@ describe('Connection over the memory network', () => {
     expect(serverStream!.totals.received).toBe(2001n);
     expect(stream.totals.delivered).toBe(2001n);
     await pair.close();
+  });
+
+  it('totals$ and state$ replay their final values to subscribers who come after the close', async () => {
+    const pair = await connectedPair();
+    const stream = pair.client.createStream();
+    await lastValueFrom(stream.sendMoney(500));
+    await pair.client.end();
+    expect(await lastValueFrom(pair.client.totals$)).toMatchObject({ sent: 500n, delivered: 500n, inFlight: 0n });
+    expect(await lastValueFrom(pair.client.state$)).toBe('closed');
+    expect(await lastValueFrom(stream.totals$)).toMatchObject({ sent: 500n });
+    await pair.server.close();
   });
 });
