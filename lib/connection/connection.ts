@@ -52,6 +52,7 @@ export interface ConnectionParams extends SenderSettings {
  * ```
  */
 export class Connection implements StreamHost, IncomingContext {
+  /** @internal */
   readonly registry: StreamRegistry;
   private readonly streamsSubject = new Subject<DataAndMoneyStream>();
   // ReplaySubject(1), not BehaviorSubject: after a close they still replay the final value, then
@@ -203,14 +204,14 @@ export class Connection implements StreamHost, IncomingContext {
 
   // ---- used by the client and the server ------------------------------------------------------
 
-  /** Runs the handshake and rate probe of a client; resolves when the connection is open. */
+  /** @internal Runs the handshake and rate probe of a client; emits when the connection is open. */
   open(): Observable<ExchangeRate> {
     this.idle.start();
     return this.sender.probe();
   }
 
   /**
-   * Answers one Prepare addressed to this connection; never throws. A closing or closed
+   * @internal Answers one Prepare addressed to this connection; never throws. A closing or closed
    * connection fulfills nothing more: it answers with ConnectionClose so the sender stops.
    */
   handlePrepare(prepare: IlpPrepare): IlpReply {

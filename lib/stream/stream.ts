@@ -87,24 +87,24 @@ export class DataAndMoneyStream {
   /** Running totals; replays the current value to new subscribers. */
   readonly totals$: Observable<StreamTotals> = this.totalsSubject.asObservable();
 
-  /** The peer's receive limit from its StreamMaxMoney frames (its units); undefined until it says. */
+  /** @internal The peer's receive limit from its StreamMaxMoney frames (its units); undefined until it says. */
   remoteReceiveMax: bigint | undefined = undefined;
-  /** The peer's total received on this stream, as it last reported (its units). */
+  /** @internal The peer's total received on this stream, as it last reported (its units). */
   remoteTotalReceived = 0n;
 
-  /** The packet that carried our receive max was rejected: advertise it again. */
+  /** @internal The packet that carried our receive max was rejected: advertise it again. */
   readvertiseReceiveMax(): void {
     this.receiveMaxAdvertised = false;
   }
 
-  /** Applies a StreamMaxMoney from the peer; limits only grow, since frames may be reordered (29-4.4.4-c). */
+  /** @internal Applies a StreamMaxMoney from the peer; limits only grow, since frames may be reordered (29-4.4.4-c). */
   applyRemoteMaxMoney(receiveMax: bigint, totalReceived: bigint): void {
     if (this.remoteReceiveMax === undefined || receiveMax > this.remoteReceiveMax) this.remoteReceiveMax = receiveMax;
     if (totalReceived > this.remoteTotalReceived) this.remoteTotalReceived = totalReceived;
   }
-  /** True once the peer knows our current receive max. */
+  /** @internal True once the peer knows our current receive max. */
   receiveMaxAdvertised = false;
-  /** True while a raised receive max waits to reach a peer that may be blocked by the old one. */
+  /** @internal True while a raised receive max waits to reach a peer that may be blocked by the old one. */
   receiveMaxRaiseUrgent = false;
 
   constructor(
@@ -284,14 +284,14 @@ export class DataAndMoneyStream {
 
   // ---- used by the connection -------------------------------------------------------------
 
-  /** Takes up to `max` source units for a packet. */
+  /** @internal Takes up to `max` source units for a packet. */
   takeMoney(max: bigint): Allocation | undefined {
     const allocation = this.orders.take(max);
     if (allocation) this.updateTotals({ inFlight: this.totals.inFlight + allocation.amount });
     return allocation;
   }
 
-  /** Settles money this stream placed in a packet. */
+  /** @internal Settles money this stream placed in a packet. */
   settleMoney(allocation: Allocation, fulfilled: boolean, delivered: bigint): void {
     const totals = this.totals;
     this.updateTotals({
@@ -304,26 +304,21 @@ export class DataAndMoneyStream {
     this.resolveEndIfFlushed();
   }
 
-  /** Credits money the peer sent; the caller has checked the receive max. */
+  /** @internal Credits money the peer sent; the caller has checked the receive max. */
   receiveMoney(amount: bigint): void {
     if (amount === 0n) return;
     this.updateTotals({ received: this.totals.received + amount });
     this.moneySubject.next(amount);
   }
 
-  /** Room left under the receive max. */
+  /** @internal Room left under the receive max. */
   get receiveRoom(): bigint {
     return this.receiveMaxValue - this.totals.received;
   }
 
-  /** The peer closed this stream, or the connection ended. */
+  /** @internal The peer closed this stream, or the connection ended. */
   closeFromRemote(error?: Error): void {
     this.finish(error);
-  }
-
-  /** True when `end()` was called and nothing is left to send or settle. */
-  get flushed(): boolean {
-    return this.orders.idle;
   }
 
   private resolveEndIfFlushed(): void {
