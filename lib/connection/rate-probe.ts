@@ -11,7 +11,7 @@
  *   .subscribe(({ rate, maxPacketAmount }) => console.log(rate, maxPacketAmount));
  * ```
  */
-import { Observable, defer, forkJoin, map, mergeMap, of, throwError } from 'rxjs';
+import { Observable, type SchedulerLike, asyncScheduler, defer, forkJoin, map, mergeMap, of, switchMap, throwError, timer } from 'rxjs';
 import { IlpPacketType } from '../wire/types';
 import { readF08Data } from '../ilp';
 import { ConnectionError } from '../errors';
@@ -34,6 +34,10 @@ export interface ProbeOptions {
   readonly maxPacketAmount: bigint;
   /** How many volleys to try before giving up. */
   readonly rounds: number;
+  /** Wait before a volley retried because of temporary (T) rejects; doubles each round. Default 100. */
+  readonly retryDelayMs?: number;
+  /** Drives the retry wait. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -67,7 +71,18 @@ export function probeRate(
             }
           }
           if (best) return of({ rate: { numerator: best[1], denominator: best[0] }, maxPacketAmount: max });
-          if (round + 1 < options.rounds && max < maxPacketAmount) return volley([max], max, round + 1);
+          const canRetry = round + 1 < options.rounds;
+          if (canRetry && max < maxPacketAmount) return volley([max], max, round + 1);
+          const temporary = results.filter(([, o]) => o.reply.type === IlpPacketType.Reject && o.reply.code.startsWith('T')).map(([a]) => a);
+          if (canRetry && temporary.length > 0) {
+            // A connector short of liquidity (T04) or briefly unavailable: wait, then try again,
+            // adding two thirds of the smallest refused amount in case the size was the problem (E31).
+            const smallest = temporary.reduce((a, b) => (a < b ? a : b));
+            const delay = (options.retryDelayMs ?? 100) * 2 ** round;
+            return timer(delay, options.scheduler ?? asyncScheduler).pipe(
+              switchMap(() => volley([...capped, (smallest * 2n) / 3n], max, round + 1)),
+            );
+          }
           return throwError(() => new ConnectionError('CONNECT_FAILED', describeFailure(results.map(([, o]) => o))));
         }),
       );

@@ -64,6 +64,9 @@ export interface SenderHost {
   fail(error: Error): void;
 }
 
+/** Probe volleys before a connect gives up (the reference tries 15). */
+export const PROBE_ROUNDS = 12;
+
 /** How long `end()` waits for the reply to its ConnectionClose before closing anyway. */
 export const CLOSE_REPLY_WAIT_MS = 1_000;
 
@@ -120,7 +123,13 @@ export class ConnectionSender {
   probe(): Observable<ExchangeRate> {
     this.probing ??= probeRate(
       (amount) => this.sendTracked({ amount, frames: this.handshakeFrames(), fulfillable: false, minDestination: 0n }),
-      { amounts: DEFAULT_PROBE_AMOUNTS, maxPacketAmount: this.maxPacketAmount, rounds: 4 },
+      {
+        amounts: DEFAULT_PROBE_AMOUNTS,
+        maxPacketAmount: this.maxPacketAmount,
+        rounds: PROBE_ROUNDS,
+        retryDelayMs: this.settings.retryBaseDelayMs,
+        scheduler: this.link.scheduler,
+      },
     ).pipe(
       map(({ rate, maxPacketAmount }) => {
         if (this.stopped) throw new ConnectionError('CONNECT_FAILED', 'the connection closed during the handshake');
