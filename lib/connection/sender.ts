@@ -200,7 +200,7 @@ export class ConnectionSender {
   sendFinalClose(code: ErrorCode, message: string): void {
     if (this.closeSent || !this.connection.hasRemoteAddress) return;
     this.closeSent = true;
-    const frames: Frame[] = [...this.takeControlFrames(), { type: FrameType.ConnectionClose, errorCode: code, errorMessage: message }];
+    const frames = this.closeFrames(code, message);
     // The outcome does not matter: we are closing either way. Errors are swallowed, never unhandled.
     transmit(this.link, { amount: 0n, frames, fulfillable: false, minDestination: 0n }).subscribe({ error: () => undefined });
   }
@@ -364,7 +364,7 @@ export class ConnectionSender {
       return;
     }
     this.closeSent = true;
-    const frames: Frame[] = [...this.takeControlFrames(), { type: FrameType.ConnectionClose, errorCode: ErrorCode.NoError, errorMessage: '' }];
+    const frames = this.closeFrames(ErrorCode.NoError, '');
     this.inFlight += 1;
     const settled = (): void => {
       this.inFlight -= 1;
@@ -375,6 +375,11 @@ export class ConnectionSender {
     transmit(this.link, { amount: 0n, frames, fulfillable: true, minDestination: 0n })
       .pipe(timeout({ first: Math.min(CLOSE_REPLY_WAIT_MS, this.settings.expiryMs), with: () => of(undefined), scheduler: this.link.scheduler }))
       .subscribe({ next: settled, error: settled });
+  }
+
+  /** What a close packet carries: the control frames still owed, then ConnectionClose. */
+  private closeFrames(code: ErrorCode, message: string): Frame[] {
+    return [...this.takeControlFrames(), { type: FrameType.ConnectionClose, errorCode: code, errorMessage: message }];
   }
 
   private failWith(error: Error): void {
