@@ -1,14 +1,15 @@
 /**
  * The side-by-side benchmark: the same scenarios against this library and against
  * ilp-protocol-stream 2.7.1 in one process, over the same in-memory network, printed as one
- * table of medians and ours/ref ratios. Speed and memory are measured here, never asserted in
- * tests. How runs are taken (warm-up, interleaving, medians) is in ./harness.ts and follows
- * /work/shared/research/perf-anchor.md.
+ * table of medians and ours/ref ratios. The receiver scenario is the exception: there both senders
+ * pay @interledger/stream-receiver, and the ref column is @interledger/pay. Speed and memory are
+ * measured here, never asserted in tests. How runs are taken (warm-up, interleaving, medians) is
+ * in ./harness.ts and follows /work/shared/research/perf-anchor.md.
  *
  * Environment (or the equivalent flags, handy after `npm run bench --`):
  * - `BENCH_QUICK=1` / `--quick`: a ~30 s smoke run (fewer, shorter runs; smaller amounts).
  * - `BENCH_ONLY=codec,money` / `--only=codec,money`: only these scenarios (codec, crypto, money,
- *   connect, memory), still in that order.
+ *   receiver, connect, memory), still in that order.
  *
  * The memory scenario needs `global.gc`. Without `--expose-gc` this process re-runs itself as a
  * child with the flag (same argv, ts-node or not) and passes its exit code on; running with the
@@ -34,9 +35,10 @@ import { connectScenario } from './scenarios/connect';
 import { cryptoScenario } from './scenarios/crypto';
 import { memoryScenario } from './scenarios/memory';
 import { moneyScenario } from './scenarios/money';
+import { receiverScenario } from './scenarios/receiver';
 
 /** In run order; memory is last because its forced GCs would slow whatever ran after it. */
-const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, connectScenario, memoryScenario];
+const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, receiverScenario, connectScenario, memoryScenario];
 
 function selectScenarios(only: string | undefined): Scenario[] {
   if (!only) return [...SCENARIOS];
@@ -88,8 +90,9 @@ async function main(): Promise<void> {
     }
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const payRows = selected.includes(receiverScenario) ? ' (receiver rows: vs @interledger/pay 0.2.2)' : '';
   console.log(
-    `\nilp-stream-rx vs ilp-protocol-stream 2.7.1 — Node ${process.version}, ${process.platform}/${process.arch}, ` +
+    `\nilp-stream-rx vs ilp-protocol-stream 2.7.1${payRows} — Node ${process.version}, ${process.platform}/${process.arch}, ` +
       `${cpus().length} x ${cpu}${settings.quick ? ', QUICK' : ''}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   console.log('Figures: median [min..max] (n runs), runs interleaved ours/ref. Ratios within 0.93-1.07 are noise (perf-anchor A/A).\n');

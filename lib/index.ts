@@ -15,6 +15,8 @@ export { type Amount, toU64 } from './stream/amount';
 export { DataAndMoneyStream, type MoneyProgress, type StreamTotals, type StreamState } from './stream/stream';
 export { Connection } from './connection/connection';
 export type { ConnectionState, ConnectionTotals, ExchangeRate } from './connection/types';
+export type { Quote } from './connection/send/quote';
+export { retryDelay, type RetryPolicy } from './connection/send/retry-policy';
 export { type Ratio, ratioFrom } from './connection/ratio';
 export { CONNECTION_DEFAULTS, type ConnectionTuning } from './connection/options';
 export { createServer, listen, type Server, type ServerOptions, type AddressAndSecret } from './server';

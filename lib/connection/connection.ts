@@ -11,13 +11,15 @@
  * await connection.end();
  * ```
  */
-import { Observable, ReplaySubject, Subject, type SchedulerLike } from 'rxjs';
+import { Observable, ReplaySubject, Subject, type SchedulerLike, defer, throwError } from 'rxjs';
 import { isIlpAddress } from '../wire';
 import { ErrorCode, FrameType, type Frame } from '../wire/types';
 import type { StreamKeys } from '../crypto';
 import type { IlpPrepare, IlpReply, Plugin } from '../ilp';
 import { ConnectionError, StreamError } from '../errors';
 import { DataAndMoneyStream, type StreamHost } from '../stream/stream';
+import { type Amount, toU64 } from '../stream/amount';
+import type { Quote } from './send/quote';
 import { StreamRegistry } from './stream-registry';
 import { answerClosed, answerPrepare, type IncomingContext } from './incoming';
 import { type CloseDecision, MAX_PACKET_SEQUENCE } from './receiver';
@@ -164,6 +166,29 @@ export class Connection implements StreamHost, IncomingContext {
       throw new StreamError('CONNECTION_CLOSED', `cannot open a stream on a ${this.state} connection`);
     }
     return this.registry.openLocal();
+  }
+
+  /**
+   * What sending `sourceAmount` is expected to deliver over this path: the estimate at the probed
+   * rate, the least the receiver can get while every packet meets the minimum rate, the packets
+   * it takes at the known max packet amount, and the rate with its tracked bounds. Cold; sends
+   * nothing if the rate is known (a client's is, once connected), otherwise it waits for, or
+   * starts, the rate probe. Errors with a ConnectionError if the connection closes first.
+   *
+   * @example
+   * ```ts
+   * const quote = await firstValueFrom(connection.quote(10_000));
+   * if (quote.minDelivery < 4_900n) await connection.end();
+   * ```
+   */
+  quote(sourceAmount: Amount): Observable<Quote> {
+    return defer(() => {
+      const amount = toU64(sourceAmount, 'sourceAmount');
+      if (this.state === 'closing' || this.state === 'closed') {
+        return throwError(() => new ConnectionError('SEND_FAILED', `cannot quote on a ${this.state} connection`));
+      }
+      return this.sender.quote(amount);
+    });
   }
 
   /**

@@ -18,19 +18,39 @@ export interface ConnectionTuning {
   scheduler?: SchedulerLike;
   /** How far below the probed exchange rate a packet may still be accepted. Default 0.01 (1 %). */
   slippage?: number | string;
+  /**
+   * The least exchange rate accepted, in destination base units per source base unit (asset
+   * scales not applied). Overrides `slippage`. A connect whose probed rate is lower fails with
+   * `EXCHANGE_RATE`; so does a send once the rate falls below it. Default: none.
+   */
+  minExchangeRate?: number | string;
   /** The most source units one packet may carry, before the path says otherwise. Default 2^64-1. */
   maxPacketAmount?: Amount;
-  /** Packets in flight at once. Default 20. */
+  /**
+   * The most packets in flight at once. The congestion window starts at `initialWindow`, grows
+   * while packets are fulfilled and halves on T04, R00 or expiry, never above this. 1 sends one
+   * packet at a time. Default 64.
+   */
   window?: number;
+  /** Packets in flight before the first reply. Default 8 (capped at `window`). */
+  initialWindow?: number;
   /** Milliseconds until each Prepare expires. Default 30,000. */
   packetExpiryMs?: number;
   /** Close after this many ms without an authentic packet either way; 0 disables. Default 60,000. */
   idleTimeoutMs?: number;
-  /** First backoff after a temporary (T) error, doubling up to `retryMaxDelayMs`. Default 100. */
+  /**
+   * A packet rejected with a temporary error (T-family, R00 or expiry) is sent again after
+   * `retryBaseDelayMs × retryFactor^(n-1)` ms, at most `retryMaxDelayMs`, up to `retryAttempts`
+   * sends in all; then the connection fails with `SEND_FAILED` and the ILP code. Default 100.
+   */
   retryBaseDelayMs?: number;
-  /** Longest backoff. Default 10,000. */
+  /** Growth of the backoff between retries. Default 2. */
+  retryFactor?: number;
+  /** Longest backoff. Default 5,000. */
   retryMaxDelayMs?: number;
-  /** Consecutive failed packets before the connection gives up. Default 50. */
+  /** Sends of one packet at most, counting the first (1 = never retried). Default 10 (about 26 s of backoff). */
+  retryAttempts?: number;
+  /** Packets in a row that end rejected (F99 and the like, not F08) before the connection gives up. Default 50. */
   maxConsecutiveFailures?: number;
 }
 
@@ -38,11 +58,14 @@ export interface ConnectionTuning {
 export const CONNECTION_DEFAULTS = {
   slippage: '0.01',
   maxPacketAmount: MAX_U64,
-  window: 20,
+  window: 64,
+  initialWindow: 8,
   packetExpiryMs: 30_000,
   idleTimeoutMs: 60_000,
   retryBaseDelayMs: 100,
-  retryMaxDelayMs: 10_000,
+  retryFactor: 2,
+  retryMaxDelayMs: 5_000,
+  retryAttempts: 10,
   maxConsecutiveFailures: 50,
 } as const;
 
@@ -63,15 +86,24 @@ export interface ResolvedTuning extends SenderSettings {
 export function resolveConnectionOptions(options: ConnectionTuning): ResolvedTuning {
   const slippage: Ratio = ratioFrom(options.slippage ?? CONNECTION_DEFAULTS.slippage, 'slippage');
   if (slippage.numerator > slippage.denominator) throw new RangeError('slippage must be between 0 and 1');
+  const window = integerAtLeast(options.window ?? CONNECTION_DEFAULTS.window, 1, 'window');
+  const retryFactor = options.retryFactor ?? CONNECTION_DEFAULTS.retryFactor;
+  if (typeof retryFactor !== 'number' || !Number.isFinite(retryFactor) || retryFactor < 1) {
+    throw new RangeError(`retryFactor must be a finite number >= 1, got ${String(retryFactor)}`);
+  }
   return {
     scheduler: options.scheduler ?? asyncScheduler,
     slippage,
+    minExchangeRate: options.minExchangeRate === undefined ? undefined : ratioFrom(options.minExchangeRate, 'minExchangeRate'),
     maxPacketAmount: toU64(options.maxPacketAmount ?? CONNECTION_DEFAULTS.maxPacketAmount, 'maxPacketAmount'),
-    window: integerAtLeast(options.window ?? CONNECTION_DEFAULTS.window, 1, 'window'),
+    window,
+    initialWindow: Math.min(integerAtLeast(options.initialWindow ?? CONNECTION_DEFAULTS.initialWindow, 1, 'initialWindow'), window),
     expiryMs: integerAtLeast(options.packetExpiryMs ?? CONNECTION_DEFAULTS.packetExpiryMs, 1, 'packetExpiryMs'),
     idleTimeoutMs: integerAtLeast(options.idleTimeoutMs ?? CONNECTION_DEFAULTS.idleTimeoutMs, 0, 'idleTimeoutMs'),
     retryBaseDelayMs: integerAtLeast(options.retryBaseDelayMs ?? CONNECTION_DEFAULTS.retryBaseDelayMs, 0, 'retryBaseDelayMs'),
+    retryFactor,
     retryMaxDelayMs: integerAtLeast(options.retryMaxDelayMs ?? CONNECTION_DEFAULTS.retryMaxDelayMs, 0, 'retryMaxDelayMs'),
+    retryAttempts: integerAtLeast(options.retryAttempts ?? CONNECTION_DEFAULTS.retryAttempts, 1, 'retryAttempts'),
     maxConsecutiveFailures: integerAtLeast(options.maxConsecutiveFailures ?? CONNECTION_DEFAULTS.maxConsecutiveFailures, 1, 'maxConsecutiveFailures'),
   };
 }

@@ -90,15 +90,35 @@ export function probeRate(
   return volley(options.amounts, options.maxPacketAmount, 0);
 }
 
-/** floor(sent × maximum / received) from an F08's data (27-F08-a, E30); undefined if it says nothing usable. */
-export function f08MaxInSource(sent: bigint, outcome: Outcome): bigint | undefined {
+/**
+ * floor(sent × maximum / received) from an F08's data (27-F08-a, E30): the path's limit in source
+ * units; undefined if the reply is not an F08 or its data says nothing usable.
+ *
+ * @example
+ * ```ts
+ * f08ExactMaxInSource(2000n, outcome) // 1000n when a hop allows 500 of the 1000 it received
+ * ```
+ */
+export function f08ExactMaxInSource(sent: bigint, outcome: Outcome): bigint | undefined {
   if (outcome.reply.type !== IlpPacketType.Reject || outcome.reply.code !== 'F08') return undefined;
   const details = readF08Data(outcome.reply.data);
-  if (!details || details.receivedAmount <= details.maximumAmount || details.receivedAmount === 0n) {
-    // No usable data: halve, so a path that only says "too large" is found in log2 steps, not one per unit.
-    return sent / 2n;
-  }
+  if (!details || details.receivedAmount <= details.maximumAmount || details.receivedAmount === 0n) return undefined;
   return (sent * details.maximumAmount) / details.receivedAmount;
+}
+
+/**
+ * The limit an F08 implies, in source units: exact from its data, or half of `sent` when the data
+ * says nothing usable, so a path that only says "too large" is found in log2 steps, not one per
+ * unit. Undefined if the reply is not an F08.
+ *
+ * @example
+ * ```ts
+ * f08MaxInSource(1000n, f08WithoutData) // 500n
+ * ```
+ */
+export function f08MaxInSource(sent: bigint, outcome: Outcome): bigint | undefined {
+  if (outcome.reply.type !== IlpPacketType.Reject || outcome.reply.code !== 'F08') return undefined;
+  return f08ExactMaxInSource(sent, outcome) ?? sent / 2n;
 }
 
 function describeFailure(outcomes: readonly Outcome[]): string {

@@ -82,3 +82,17 @@ export function multiplyCeil(amount: bigint, ratio: Ratio): bigint {
 export function ratioToNumber(ratio: Ratio): number {
   return Number(ratio.numerator) / Number(ratio.denominator);
 }
+
+/**
+ * Compares two ratios exactly: negative if a < b, zero if equal, positive if a > b.
+ *
+ * @example
+ * ```ts
+ * compareRatios({ numerator: 1n, denominator: 2n }, { numerator: 2n, denominator: 4n }) // 0
+ * ```
+ */
+export function compareRatios(a: Ratio, b: Ratio): number {
+  const left = a.numerator * b.denominator;
+  const right = b.numerator * a.denominator;
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,8 +1,17 @@
 /**
  * The send loop of a connection: a pull loop that asks the packet builder for the next packet
- * whenever a packet settles or new money is queued, keeping up to `window` packets in flight
- * (DESIGN §4). It settles money exactly, retries temporary failures with backoff on the
- * scheduler, shrinks packets on F08, and gives up after a bounded run of failures.
+ * whenever a packet settles or new money is queued, keeping as many packets in flight as the
+ * congestion window allows (DESIGN §4). One controller per concern: the congestion window
+ * (send/congestion-window.ts), the max packet amount (send/max-packet-amount.ts), the rate
+ * bounds (send/rate-bounds.ts) and per-packet retries (send/retry-policy.ts); the loop itself
+ * settles money exactly and decides when the path is hopeless.
+ *
+ * Why a pull loop and not `mergeMap(send, window)` over a source of packets: what the next packet
+ * may carry is only known when a slot frees (the F08 limit, the peer's receive window and the
+ * rate bounds change with every reply), and the window itself changes with congestion, while
+ * mergeMap fixes its concurrency at subscription and buffers whatever its source pushes. Pulling
+ * one packet per free slot is mergeMap's contract with a dynamic concurrency and no buffer; with a
+ * window of 1 it is concatMap, and spec/connection/send-pipeline.spec.ts shows the two agree.
  *
  * @example
  * ```ts
@@ -10,13 +19,18 @@
  * sender.wake(); // something new to send
  * ```
  */
-import { Observable, type Subscription, map, of, tap, timeout, timer } from 'rxjs';
+import { Observable, Subject, defer, map, of, shareReplay, tap, timeout } from 'rxjs';
 import { ErrorCode, FrameType, IlpPacketType, type Frame } from '../wire/types';
 import { ConnectionError } from '../errors';
 import type { StreamRegistry } from './stream-registry';
 import { buildPacket, type PacketPlan } from './packet-builder';
-import { type Ratio, multiplyFloor, ratioToNumber } from './ratio';
-import { DEFAULT_PROBE_AMOUNTS, f08MaxInSource, probeRate } from './rate-probe';
+import { type Ratio, compareRatios, multiplyFloor, ratioToNumber } from './ratio';
+import { DEFAULT_PROBE_AMOUNTS, f08ExactMaxInSource, probeRate } from './rate-probe';
+import { CongestionWindow } from './send/congestion-window';
+import { MaxPacketAmount } from './send/max-packet-amount';
+import { RateBounds } from './send/rate-bounds';
+import { type RetryPolicy, retryTemporary } from './send/retry-policy';
+import { type Quote, computeQuote } from './send/quote';
 import { type Link, type Outcome, transmit } from './transmit';
 import type { ConnectionState, ConnectionTotals, ExchangeRate } from './types';
 
@@ -24,17 +38,25 @@ import type { ConnectionState, ConnectionTotals, ExchangeRate } from './types';
 export interface SenderSettings {
   /** How far below the probed rate a packet may still be accepted (e.g. 1/100). */
   readonly slippage: Ratio;
+  /** If set, the least rate accepted (overrides slippage); a lower probed rate fails the connect. */
+  readonly minExchangeRate: Ratio | undefined;
   /** The most source units one packet may carry, before the path says otherwise. */
   readonly maxPacketAmount: bigint;
-  /** Packets in flight at once. */
+  /** The most packets in flight; the congestion window grows up to it. */
   readonly window: number;
+  /** Packets in flight before the first reply. */
+  readonly initialWindow: number;
   /** Milliseconds until a Prepare expires. */
   readonly expiryMs: number;
-  /** First backoff after a temporary (T) error; it doubles up to `retryMaxDelayMs`. */
+  /** First backoff after a temporary (T) error. */
   readonly retryBaseDelayMs: number;
+  /** Each further backoff is this many times longer. */
+  readonly retryFactor: number;
   /** Longest backoff. */
   readonly retryMaxDelayMs: number;
-  /** Consecutive failed packets (rejects other than F08) before the connection gives up. */
+  /** How many times one packet is sent at most after temporary errors. */
+  readonly retryAttempts: number;
+  /** Consecutive packets that end rejected (other than F08) before the connection gives up. */
   readonly maxConsecutiveFailures: number;
 }
 
@@ -77,12 +99,15 @@ export class ConnectionSender {
   private pumping = false;
   private wakeAgain = false;
   private stopped = false;
+  private readonly stopped$ = new Subject<void>();
   private remoteKnowsUs: boolean;
-  private maxPacketAmount: bigint;
+  private readonly congestion: CongestionWindow;
+  private readonly maxPacket: MaxPacketAmount;
+  private readonly bounds = new RateBounds();
+  private readonly retryPolicy: RetryPolicy;
   private rate: Ratio | undefined;
+  private minimum: Ratio | undefined;
   private probing: Observable<ExchangeRate> | undefined;
-  private backoff: Subscription | undefined;
-  private retryDelay: number;
   private failures = 0;
   private closeSent = false;
   private probeRunning = false;
@@ -94,13 +119,29 @@ export class ConnectionSender {
     private readonly settings: SenderSettings,
   ) {
     this.remoteKnowsUs = connection.registry.isServer;
-    this.maxPacketAmount = settings.maxPacketAmount;
-    this.retryDelay = settings.retryBaseDelayMs;
+    this.maxPacket = new MaxPacketAmount(settings.maxPacketAmount);
+    this.congestion = new CongestionWindow({ initial: settings.initialWindow, max: settings.window });
+    this.retryPolicy = {
+      baseDelayMs: settings.retryBaseDelayMs,
+      factor: settings.retryFactor,
+      maxDelayMs: settings.retryMaxDelayMs,
+      attempts: settings.retryAttempts,
+    };
   }
 
-  /** Money and close packets on the wire, not yet settled. */
+  /** Money and close packets on the wire (or waiting to be retried), not yet settled. */
   get packetsInFlight(): number {
     return this.inFlight;
+  }
+
+  /** The congestion window: how many packets may be in flight now. */
+  get window(): number {
+    return this.congestion.packets;
+  }
+
+  /** The most a packet carries now, as far as the path is known. */
+  get maxPacketAmount(): bigint {
+    return this.maxPacket.budget;
   }
 
   /** Queues a control frame for the next packet or reply. */
@@ -119,34 +160,49 @@ export class ConnectionSender {
     return frames;
   }
 
-  /** Probes the path (client handshake, or before a server's first money); emits the rate. */
+  /**
+   * Probes the path (client handshake, or before a server's first money); emits the rate. Shared:
+   * the handshake, a quote and the send loop may all wait for the same probe.
+   */
   probe(): Observable<ExchangeRate> {
-    this.probing ??= probeRate(
-      (amount) => this.sendTracked({ amount, frames: this.handshakeFrames(), fulfillable: false, minDestination: 0n }),
-      {
-        amounts: DEFAULT_PROBE_AMOUNTS,
-        maxPacketAmount: this.maxPacketAmount,
-        rounds: PROBE_ROUNDS,
-        retryDelayMs: this.settings.retryBaseDelayMs,
-        scheduler: this.link.scheduler,
-      },
-    ).pipe(
-      map(({ rate, maxPacketAmount }) => {
+    this.probing ??= probeRate((amount) => this.sendTracked({ amount, frames: this.handshakeFrames(), fulfillable: false, minDestination: 0n }), {
+      amounts: DEFAULT_PROBE_AMOUNTS,
+      maxPacketAmount: this.maxPacket.budget,
+      rounds: PROBE_ROUNDS,
+      retryDelayMs: this.settings.retryBaseDelayMs,
+      scheduler: this.link.scheduler,
+    }).pipe(
+      map(({ rate }) => {
         if (this.stopped) throw new ConnectionError('CONNECT_FAILED', 'the connection closed during the handshake');
         if (rate.numerator === 0n) {
           throw new ConnectionError('EXCHANGE_RATE', `the largest probe (${rate.denominator}) delivered nothing: the path rate is too small to pay`);
         }
+        const { minExchangeRate } = this.settings;
+        if (minExchangeRate && compareRatios(rate, minExchangeRate) < 0) {
+          throw new ConnectionError('EXCHANGE_RATE', `the path rate ${ratioToNumber(rate)} is below minExchangeRate ${ratioToNumber(minExchangeRate)}`);
+        }
         this.rate = rate;
-        this.maxPacketAmount = maxPacketAmount;
-        const minimum = { numerator: rate.numerator * complement(this.settings.slippage).numerator, denominator: rate.denominator * this.settings.slippage.denominator };
-        const exchangeRate: ExchangeRate = { rate, minimum, value: ratioToNumber(rate) };
-        this.connection.setExchangeRate(exchangeRate);
+        this.minimum = minExchangeRate ?? multiply(rate, complement(this.settings.slippage));
+        const exchangeRate = this.publishRate();
         this.connection.markOpen();
         this.wake();
         return exchangeRate;
       }),
+      shareReplay({ bufferSize: 1, refCount: false }),
     );
     return this.probing;
+  }
+
+  /**
+   * What sending `sourceAmount` is expected to deliver; probes first if the rate is not known yet.
+   *
+   * @example
+   * ```ts
+   * sender.quote(10_000n).subscribe((q) => console.log(q.estimatedDelivery));
+   * ```
+   */
+  quote(sourceAmount: bigint): Observable<Quote> {
+    return this.probe().pipe(map((rate) => computeQuote(sourceAmount, this.maxPacket.budget, this.currentRate() ?? rate)));
   }
 
   /**
@@ -159,13 +215,13 @@ export class ConnectionSender {
       this.wakeAgain = true;
       return;
     }
-    if (this.stopped || this.backoff) return;
+    if (this.stopped) return;
     this.pumping = true;
     try {
       do {
         this.wakeAgain = false;
         this.pullPackets();
-      } while (this.wakeAgain && !this.stopped && !this.backoff);
+      } while (this.wakeAgain && !this.stopped);
     } finally {
       this.pumping = false;
     }
@@ -176,7 +232,7 @@ export class ConnectionSender {
     const state = this.connection.state;
     if (state !== 'open' && state !== 'closing') return;
     if (!this.connection.hasRemoteAddress) return;
-    while (this.inFlight < this.settings.window && !this.stopped) {
+    while (this.inFlight < this.congestion.packets && !this.stopped) {
       if (this.rate === undefined && this.hasMoneyToSend()) {
         this.startProbe();
         return;
@@ -185,8 +241,14 @@ export class ConnectionSender {
         this.failWith(new ConnectionError('PACKET_LIMIT', 'sent 2^31 packets; a new connection is needed', ErrorCode.ProtocolViolation));
         return;
       }
+      if (this.rateBelowMinimum()) return;
+      const budget = this.maxPacket.budget;
+      if (budget === 0n) {
+        this.failWith(new ConnectionError('SEND_FAILED', 'the path max packet amount is 0', undefined, 'F08'));
+        return;
+      }
       const control = this.takeControlFrames();
-      const plan = buildPacket({ streams: this.sendableStreams(), budget: this.maxPacketAmount, rate: this.rate, controlFrames: [...this.handshakeFrames(), ...control] });
+      const plan = buildPacket({ streams: this.sendableStreams(), budget, rate: this.rate, controlFrames: [...this.handshakeFrames(), ...control] });
       // While closing, lone control frames wait for the close packet instead of costing a packet each.
       if (!plan || (state === 'closing' && plan.amount === 0n)) {
         this.control = control.concat(this.control);
@@ -207,11 +269,14 @@ export class ConnectionSender {
 
   /**
    * Stops sending. Packets already on the wire still settle, so money the peer received is
-   * counted as delivered even when the connection closed meanwhile (exact accounting, DESIGN §4).
+   * counted as delivered even when the connection closed meanwhile (exact accounting, DESIGN §4);
+   * packets waiting to be retried settle at once as rejected.
    */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
-    this.backoff?.unsubscribe();
+    this.stopped$.next();
+    this.stopped$.complete();
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -252,21 +317,35 @@ export class ConnectionSender {
     });
   }
 
-  /** Sends a packet and keeps track of it as in flight; applies an authentic reply's frames. */
+  /**
+   * Sends a packet; every authentic reply (to a probe, a money packet or a retry) applies its
+   * frames, narrows the rate bounds and tells the max packet amount what got through.
+   */
   private sendTracked(transmission: Parameters<typeof transmit>[1]): Observable<Outcome> {
     return transmit(this.link, transmission).pipe(
       tap((outcome) => {
-        if (outcome.replyPacket) {
-          this.remoteKnowsUs = true;
-          this.connection.touch();
-          this.connection.applyReplyFrames(outcome.replyPacket.frames);
+        const { reply, replyPacket } = outcome;
+        const exactMax = f08ExactMaxInSource(transmission.amount, outcome);
+        if (reply.type === IlpPacketType.Reject && reply.code === 'F08') this.maxPacket.onTooLarge(transmission.amount, exactMax);
+        if (!replyPacket) return;
+        this.remoteKnowsUs = true;
+        this.connection.touch();
+        if (transmission.amount > 0n) {
+          this.maxPacket.onDelivered(transmission.amount);
+          // A fulfilling receiver accepted at least our minimum, whatever it claims (E28): one
+          // lying reply must not drag the rate bounds below what the packet certainly delivered.
+          const claimed = replyPacket.prepareAmount;
+          const arrived = outcome.fulfilled && claimed < transmission.minDestination ? transmission.minDestination : claimed;
+          if (this.bounds.observe(transmission.amount, arrived) && this.rate) this.publishRate();
         }
+        this.connection.applyReplyFrames(replyPacket.frames);
       }),
     );
   }
 
   private sendMoneyPacket(plan: PacketPlan, control: Frame[]): void {
-    const minDestination = this.rate ? multiplyFloor(multiplyFloor(plan.amount, this.rate), complement(this.settings.slippage)) : 0n;
+    const minimum = this.minimum;
+    const minDestination = minimum ? multiplyFloor(plan.amount, minimum) : 0n;
     if (plan.amount > 0n && this.rate && multiplyFloor(plan.amount, this.rate) === 0n) {
       // At this rate the packet would deliver nothing: the money would only feed the connectors.
       this.inFlight += 1;
@@ -275,13 +354,29 @@ export class ConnectionSender {
     }
     this.inFlight += 1;
     if (plan.amount > 0n) this.connection.addToTotals({ inFlight: plan.amount });
-    this.sendTracked({ amount: plan.amount, frames: plan.frames, fulfillable: true, minDestination }).subscribe({
-      next: (outcome) => this.settle(plan, control, outcome),
-      error: (error: unknown) => this.abandon(plan, toError(error)),
-    });
+    let epoch = this.congestion.epoch;
+    // Each attempt (the first and every retry) notes the window's epoch when it leaves.
+    defer(() => {
+      epoch = this.congestion.epoch;
+      return this.sendTracked({ amount: plan.amount, frames: plan.frames, fulfillable: true, minDestination });
+    })
+      .pipe(
+        retryTemporary(this.retryPolicy, this.link.scheduler, {
+          isTemporary: (outcome) => isTemporary(outcome),
+          onTemporary: (outcome) => {
+            if (outcome.reply.type === IlpPacketType.Reject && signalsCongestion(outcome.reply.code)) this.congestion.onCongestion(epoch);
+          },
+          cancelled: () => this.stopped,
+          cancel$: this.stopped$,
+        }),
+      )
+      .subscribe({
+        next: (outcome) => this.settle(plan, control, outcome, minDestination),
+        error: (error: unknown) => this.abandon(plan, toError(error)),
+      });
   }
 
-  private settle(plan: PacketPlan, control: Frame[], outcome: Outcome): void {
+  private settle(plan: PacketPlan, control: Frame[], outcome: Outcome, minDestination: bigint): void {
     this.inFlight -= 1;
     if (outcome.fulfilled) {
       // The receiver reports what arrived; it accepted at least our minimum (E28).
@@ -292,14 +387,14 @@ export class ConnectionSender {
       this.connection.addToTotals({ sent: plan.amount, delivered, inFlight: -plan.amount });
       plan.allocations.forEach(({ stream, allocation }, i) => stream.settleMoney(allocation, true, shares[i] ?? 0n));
       this.failures = 0;
-      this.retryDelay = this.settings.retryBaseDelayMs;
+      this.congestion.onFulfill();
     } else {
       if (plan.amount > 0n) this.connection.addToTotals({ inFlight: -plan.amount });
       for (const { stream, allocation } of plan.allocations) stream.settleMoney(allocation, false, 0n);
       // A Reject NACKs every frame (29-3.6-a): control frames go back in the queue.
       this.control.push(...control.filter((f) => f.type === FrameType.StreamClose || f.type === FrameType.ConnectionMaxStreamId));
       for (const frame of plan.frames) if (frame.type === FrameType.StreamMaxMoney) this.connection.registry.streams.get(frame.streamId)?.readvertiseReceiveMax();
-      this.onReject(outcome, plan.amount);
+      this.onReject(outcome, plan.amount, minDestination);
     }
     this.wake();
     if (this.stopped && this.inFlight === 0) this.connection.drained();
@@ -314,29 +409,49 @@ export class ConnectionSender {
     if (this.stopped && this.inFlight === 0) this.connection.drained();
   }
 
-  private onReject(outcome: Outcome, amount: bigint): void {
+  private onReject(outcome: Outcome, amount: bigint, minDestination: bigint): void {
     if (this.stopped || outcome.reply.type !== IlpPacketType.Reject) {
       if (outcome.reply.type === IlpPacketType.Fulfill) this.countFailure('F05', 'the fulfillment does not match the condition');
       return;
     }
     const { code, message } = outcome.reply;
     if (code === 'F08') {
-      const max = f08MaxInSource(amount, outcome);
-      if (max !== undefined && max < this.maxPacketAmount) this.maxPacketAmount = max;
-      if (this.maxPacketAmount === 0n) this.failWith(new ConnectionError('SEND_FAILED', 'the path max packet amount is 0', undefined, code));
+      // The max packet amount already learned from it (sendTracked); the money goes out again smaller.
       return;
     }
     if (code === 'F99' && outcome.replyPacket) {
+      const arrived = outcome.replyPacket.prepareAmount;
+      if (amount > 0n && arrived < minDestination) {
+        this.rateFellBelowMinimum(amount, arrived, minDestination);
+        return;
+      }
       // The receiver refused with its reasons in the reply frames, already applied; bounded.
       this.countFailure(code, message);
       return;
     }
-    if (code.startsWith('T') || code === 'R00' || code === 'F99') {
+    if (isTemporary(outcome)) {
+      this.failWith(new ConnectionError('SEND_FAILED', `a packet failed ${this.retryPolicy.attempts} times; last ${code} ${message}`.trim(), undefined, code));
+      return;
+    }
+    if (code === 'F99') {
       this.countFailure(code, message);
-      this.scheduleRetry();
       return;
     }
     this.failWith(new ConnectionError('SEND_FAILED', `packet rejected with ${code} ${message}`.trim(), undefined, code));
+  }
+
+  private rateFellBelowMinimum(amount: bigint, arrived: bigint, minDestination: bigint): void {
+    this.failWith(
+      new ConnectionError('EXCHANGE_RATE', `the exchange rate fell below the minimum: ${amount} arrived as ${arrived}, the least accepted is ${minDestination}`),
+    );
+  }
+
+  /** True (and the connection failed) if the tracked rate is certainly below the minimum. */
+  private rateBelowMinimum(): boolean {
+    const interval = this.bounds.current;
+    if (!interval || !this.minimum || compareRatios(interval.upper, this.minimum) > 0) return false;
+    this.failWith(new ConnectionError('EXCHANGE_RATE', `the exchange rate is below ${ratioToNumber(interval.upper)}, under the minimum ${ratioToNumber(this.minimum)}`));
+    return true;
   }
 
   private countFailure(code: string, message: string): void {
@@ -346,14 +461,25 @@ export class ConnectionSender {
     }
   }
 
-  private scheduleRetry(): void {
-    if (this.backoff || this.stopped) return;
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, this.settings.retryMaxDelayMs);
-    this.backoff = timer(delay, this.link.scheduler).subscribe(() => {
-      this.backoff = undefined;
-      this.wake();
-    });
+  /** The exchange rate with the current bounds, published on the connection. */
+  private publishRate(): ExchangeRate {
+    const exchangeRate = this.currentRate();
+    if (!exchangeRate) throw new Error('publishRate before the probe');
+    this.connection.setExchangeRate(exchangeRate);
+    return exchangeRate;
+  }
+
+  private currentRate(): ExchangeRate | undefined {
+    const { rate, minimum } = this;
+    if (!rate || !minimum) return undefined;
+    const interval = this.bounds.current;
+    return {
+      rate,
+      minimum,
+      lowerBound: interval?.lower ?? rate,
+      upperBound: interval?.upper ?? { numerator: rate.numerator + 1n, denominator: rate.denominator },
+      value: ratioToNumber(rate),
+    };
   }
 
   private maybeSendClose(): void {
@@ -388,6 +514,22 @@ export class ConnectionSender {
     this.sendFinalClose(code as ErrorCode, error.message);
     this.connection.fail(error);
   }
+}
+
+/** T-family rejects, R00 and expiry are worth another attempt of the same packet (RFC 27 §T, §R). */
+function isTemporary(outcome: Outcome): boolean {
+  if (outcome.reply.type !== IlpPacketType.Reject) return false;
+  const { code } = outcome.reply;
+  return code.startsWith('T') || code === 'R00';
+}
+
+/** Rejects that say the path is crowded: a connector short of liquidity, or a packet that expired. */
+function signalsCongestion(code: string): boolean {
+  return code === 'T04' || code === 'R00';
+}
+
+function multiply(a: Ratio, b: Ratio): Ratio {
+  return { numerator: a.numerator * b.numerator, denominator: a.denominator * b.denominator };
 }
 
 /** Splits what arrived among the streams of a packet the way the receiver does (RFC 29 §5.3.8). */

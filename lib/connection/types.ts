@@ -23,12 +23,23 @@ export interface ConnectionTotals {
   readonly inFlight: bigint;
 }
 
-/** The path exchange rate as probed: destination units per source unit. */
+/**
+ * The path exchange rate: destination units per source unit, in base units (no asset scale).
+ * `exchangeRate$` emits it when the probe ends and again whenever an authentic reply moves the
+ * tracked bounds.
+ */
 export interface ExchangeRate {
   /** delivered / sent of the probe with the most precision. */
   readonly rate: Ratio;
-  /** The least rate a packet may get: `rate × (1 - slippage)`; packets carry it as their minimum. */
+  /**
+   * The least rate a packet may get: `minExchangeRate` if set, else `rate × (1 - slippage)`.
+   * Every money packet carries `floor(amount × minimum)` as the least the receiver may accept.
+   */
   readonly minimum: Ratio;
+  /** The rate is at least this: the largest `delivered / sent` any authentic reply reported. */
+  readonly lowerBound: Ratio;
+  /** The rate is below this: the smallest `(delivered + 1) / sent` any authentic reply reported. */
+  readonly upperBound: Ratio;
   /** `rate` as a float, for display. */
   readonly value: number;
 }

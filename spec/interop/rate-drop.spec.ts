@@ -7,8 +7,9 @@
  * What each side does once refused (pinned below):
  * - The reference sender retries F99 at once, forever (no backoff, research §3.4); it stays open
  *   and resumes as soon as the rate recovers.
- * - Our sender counts the refusals and gives up after `maxConsecutiveFailures` (default 50):
- *   the connection errors with ConnectionError SEND_FAILED (ilpCode F99).
+ * - Our sender reads the refusal's authentic reply: what arrived is below the minimum it asked
+ *   for, so the rate fell under the slippage bound, and it gives up at once with ConnectionError
+ *   EXCHANGE_RATE, sending nothing more.
  */
 import { lastValueFrom } from 'rxjs';
 import { isConnectionError } from '../../lib';
@@ -50,7 +51,7 @@ describe('rate drops from 0.5 to 0.1 mid-payment (slippage 1%)', () => {
     expect(pair.ref.totalDelivered).toBe('50000');
   });
 
-  it('29-3.4-e, E32: our client → reference server: it refuses under-minimum packets; we stop delivering and give up with SEND_FAILED; all counted once', async () => {
+  it('29-3.4-e, E32: our client → reference server: it refuses under-minimum packets; we stop delivering and give up with EXCHANGE_RATE after the first refusal; all counted once', async () => {
     let money: { total: () => bigint } | undefined;
     const pair = await ourClientToRefServer({ exchangeRate: 0.5, maxPacketAmount: 1000 }, { onConnection: (c) => c.on('stream', (s: RefStream) => { s.setReceiveMax(Infinity); money = refMoney(s); }) });
     pair.ref.on('error', () => undefined);
@@ -61,9 +62,10 @@ describe('rate drops from 0.5 to 0.1 mid-payment (slippage 1%)', () => {
     stream.totals$.subscribe({ next: (t) => { if (!dropped && t.sent >= 10_000n) { dropped = true; pair.network.setExchangeRate(0.1); } }, error: () => undefined });
 
     const error = await closed;
-    expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
-    expect((error as { ilpCode?: string }).ilpCode).toBe('F99');
+    expect(isConnectionError(error, 'EXCHANGE_RATE')).toBe(true);
     expect(await sending).toBeInstanceOf(Error);
+    // Only the packets already in flight when the rate dropped were refused, not 50 in a row.
+    expect(pair.network.stats.clientToServer.rejected).toBeLessThanOrEqual(64);
 
     const network = pair.network.stats.clientToServer;
     // Packets already past the network when the rate dropped were converted at 0.5; none at 0.1 got through.

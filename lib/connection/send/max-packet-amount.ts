@@ -1,0 +1,68 @@
+/**
+ * The largest packet the path carries, learned from F08 rejects (RFC 27 §F08): an F08 whose data
+ * names the maximum gives it exactly, scaled back to source units (also when a later hop shrinks
+ * it again); an F08 without usable data only says "smaller than this", so the limit is found by
+ * binary search between the largest amount known to get through and the smallest known to fail.
+ *
+ * @example
+ * ```ts
+ * const max = new MaxPacketAmount(10_000n);
+ * max.onTooLarge(10_000n, undefined); // no data: the limit is below 10,000
+ * max.budget;                         // 5,000, then bisects as packets succeed or fail
+ * ```
+ */
+
+/** One connection's max packet amount, in source units. */
+export class MaxPacketAmount {
+  private upper: bigint;
+  private verified = 0n;
+  private precise = false;
+
+  /** `initial` is the configured (or probed) maximum. */
+  constructor(initial: bigint) {
+    this.upper = initial;
+  }
+
+  /** The most a packet should carry now. 0 means the path carries nothing: a send must fail. */
+  get budget(): bigint {
+    if (this.precise || this.verified >= this.upper) return this.upper;
+    // Bisect between what got through and what is known to fail. Before anything got through,
+    // try the limit itself: onTooLarge already halved it.
+    if (this.verified === 0n) return this.upper;
+    return this.verified + (this.upper - this.verified + 1n) / 2n;
+  }
+
+  /** The largest amount known to reach the receiver. */
+  get verifiedAmount(): bigint {
+    return this.verified;
+  }
+
+  /** True once the limit is known exactly (from F08 data, or the bisection closed). */
+  get isPrecise(): boolean {
+    return this.precise || this.verified >= this.upper;
+  }
+
+  /** A packet of `amount` reached the receiver (fulfilled, or an authentic reply). */
+  onDelivered(amount: bigint): void {
+    if (amount > this.verified) this.verified = amount;
+    if (this.verified > this.upper) this.upper = this.verified;
+  }
+
+  /**
+   * A packet of `amount` met F08. `exactMax` is the limit in source units from the F08 data
+   * (`floor(amount × maximum / received)`), or undefined when the data was missing or garbage.
+   */
+  onTooLarge(amount: bigint, exactMax: bigint | undefined): void {
+    // An amount that got through before fails now: a hop lowered its limit, so start over.
+    if (this.verified >= amount) this.verified = 0n;
+    if (exactMax !== undefined) {
+      if (exactMax < this.upper) this.upper = exactMax;
+      this.precise = true;
+    } else {
+      // Known too large; with nothing verified yet, halve so the search takes log2 steps.
+      const below = this.verified === 0n ? amount / 2n : amount - 1n;
+      if (below < this.upper) this.upper = below;
+      this.precise = false;
+    }
+  }
+}
