@@ -29,10 +29,10 @@ export interface ConnectionTuning {
   /**
    * The most packets in flight at once. The congestion window starts at `initialWindow`, grows
    * while packets are fulfilled and halves on T04, R00 or expiry, never above this. 1 sends one
-   * packet at a time. Default 64.
+   * packet at a time. Default 128.
    */
   window?: number;
-  /** Packets in flight before the first reply. Default 8 (capped at `window`). */
+  /** Packets in flight before the first reply. Default 16 (capped at `window`). */
   initialWindow?: number;
   /** Milliseconds until each Prepare expires. Default 30,000. */
   packetExpiryMs?: number;
@@ -58,8 +58,8 @@ export interface ConnectionTuning {
 export const CONNECTION_DEFAULTS = {
   slippage: '0.01',
   maxPacketAmount: MAX_U64,
-  window: 64,
-  initialWindow: 8,
+  window: 128,
+  initialWindow: 16,
   packetExpiryMs: 30_000,
   idleTimeoutMs: 60_000,
   retryBaseDelayMs: 100,

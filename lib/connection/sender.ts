@@ -11,7 +11,7 @@
  * rate bounds change with every reply), and the window itself changes with congestion, while
  * mergeMap fixes its concurrency at subscription and buffers whatever its source pushes. Pulling
  * one packet per free slot is mergeMap's contract with a dynamic concurrency and no buffer; with a
- * window of 1 it is concatMap, and spec/connection/send-pipeline.spec.ts shows the two agree.
+ * window of 1 it is concatMap, and spec/connection/send-pipeline.marble.spec.ts shows the two agree.
  *
  * @example
  * ```ts
@@ -336,7 +336,10 @@ export class ConnectionSender {
           // lying reply must not drag the rate bounds below what the packet certainly delivered.
           const claimed = replyPacket.prepareAmount;
           const arrived = outcome.fulfilled && claimed < transmission.minDestination ? transmission.minDestination : claimed;
-          if (this.bounds.observe(transmission.amount, arrived) && this.rate) this.publishRate();
+          if (this.bounds.observe(transmission.amount, arrived) && this.rate) {
+            this.rate = this.clampedRate(this.rate);
+            this.publishRate();
+          }
         }
         this.connection.applyReplyFrames(replyPacket.frames);
       }),
@@ -377,6 +380,20 @@ export class ConnectionSender {
   }
 
   private settle(plan: PacketPlan, control: Frame[], outcome: Outcome, minDestination: bigint): void {
+    // Returning money to a stream wakes the sender; hold that until this packet's outcome is
+    // decided, so a reject that ends the connection is not followed by one more packet.
+    const wasPumping = this.pumping;
+    this.pumping = true;
+    try {
+      this.settleHeld(plan, control, outcome, minDestination);
+    } finally {
+      this.pumping = wasPumping;
+    }
+    this.wake();
+    if (this.stopped && this.inFlight === 0) this.connection.drained();
+  }
+
+  private settleHeld(plan: PacketPlan, control: Frame[], outcome: Outcome, minDestination: bigint): void {
     this.inFlight -= 1;
     if (outcome.fulfilled) {
       // The receiver reports what arrived; it accepted at least our minimum (E28).
@@ -396,8 +413,6 @@ export class ConnectionSender {
       for (const frame of plan.frames) if (frame.type === FrameType.StreamMaxMoney) this.connection.registry.streams.get(frame.streamId)?.readvertiseReceiveMax();
       this.onReject(outcome, plan.amount, minDestination);
     }
-    this.wake();
-    if (this.stopped && this.inFlight === 0) this.connection.drained();
   }
 
   /** The packet never left (it could not be built into a Prepare): its money goes back, the connection fails. */
@@ -467,6 +482,17 @@ export class ConnectionSender {
     if (!exchangeRate) throw new Error('publishRate before the probe');
     this.connection.setExchangeRate(exchangeRate);
     return exchangeRate;
+  }
+
+  /**
+   * The rate kept inside the tracked bounds: once replies pin the rate more precisely than the
+   * probe did (or the rate moved), the lower bound is the best estimate that never overstates.
+   */
+  private clampedRate(rate: Ratio): Ratio {
+    const interval = this.bounds.current;
+    if (!interval) return rate;
+    if (compareRatios(rate, interval.lower) < 0 || compareRatios(rate, interval.upper) >= 0) return interval.lower;
+    return rate;
   }
 
   private currentRate(): ExchangeRate | undefined {

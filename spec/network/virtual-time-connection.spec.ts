@@ -34,7 +34,8 @@ describe('a STREAM connection in virtual time (RFC 29 §4, RFC 31) over createPl
         share(),
       );
       const state$ = connection$.pipe(switchMap((connection) => connection.state$));
-      // 60-80: five packets of 1000 at once (max packet 1000, window 20), fulfilled together; then
+      // 60-80: five packets of 1000 at once (max packet 1000; the congestion window starts at
+      // initialWindow 16, at most `window` 128, so all five fit), fulfilled together; then
       // end(): ConnectionClose leaves at 80 and its reply is back at 100.
       const paid$ = connection$.pipe(
         take(1),

@@ -3,12 +3,13 @@
  * names the maximum gives it exactly, scaled back to source units (also when a later hop shrinks
  * it again); an F08 without usable data only says "smaller than this", so the limit is found by
  * binary search between the largest amount known to get through and the smallest known to fail.
+ * Before anything got through, each failure halves the next try.
  *
  * @example
  * ```ts
  * const max = new MaxPacketAmount(10_000n);
  * max.onTooLarge(10_000n, undefined); // no data: the limit is below 10,000
- * max.budget;                         // 5,000, then bisects as packets succeed or fail
+ * max.budget;                         // 5,000; then bisects as packets succeed or fail
  * ```
  */
 
@@ -17,6 +18,8 @@ export class MaxPacketAmount {
   private upper: bigint;
   private verified = 0n;
   private precise = false;
+  /** The next try while nothing got through and the limit is not known exactly. */
+  private guess: bigint | undefined;
 
   /** `initial` is the configured (or probed) maximum. */
   constructor(initial: bigint) {
@@ -26,9 +29,8 @@ export class MaxPacketAmount {
   /** The most a packet should carry now. 0 means the path carries nothing: a send must fail. */
   get budget(): bigint {
     if (this.precise || this.verified >= this.upper) return this.upper;
-    // Bisect between what got through and what is known to fail. Before anything got through,
-    // try the limit itself: onTooLarge already halved it.
-    if (this.verified === 0n) return this.upper;
+    if (this.verified === 0n) return this.guess !== undefined && this.guess < this.upper ? this.guess : this.upper;
+    // Bisect between what got through and what is known to fail.
     return this.verified + (this.upper - this.verified + 1n) / 2n;
   }
 
@@ -58,11 +60,14 @@ export class MaxPacketAmount {
     if (exactMax !== undefined) {
       if (exactMax < this.upper) this.upper = exactMax;
       this.precise = true;
-    } else {
-      // Known too large; with nothing verified yet, halve so the search takes log2 steps.
-      const below = this.verified === 0n ? amount / 2n : amount - 1n;
-      if (below < this.upper) this.upper = below;
-      this.precise = false;
+      this.guess = undefined;
+      return;
     }
+    if (amount - 1n < this.upper) this.upper = amount - 1n;
+    this.precise = false;
+    // With nothing verified, halve the try so the search takes log2 steps, not one per unit;
+    // the upper bound stays at amount - 1, so a later success bisects up to the real limit.
+    const half = amount / 2n;
+    if (this.guess === undefined || half < this.guess) this.guess = half;
   }
 }
