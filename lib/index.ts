@@ -13,6 +13,8 @@ export * from './network';
 export * from './errors';
 export { type Amount, toU64 } from './stream/amount';
 export { DataAndMoneyStream, type MoneyProgress, type StreamTotals, type StreamState } from './stream/stream';
+export type { DataProgress } from './stream/outgoing-data';
+export { toDuplex, type DuplexOptions } from './stream/duplex';
 export { Connection } from './connection/connection';
 export type { ConnectionState, ConnectionTotals, ExchangeRate } from './connection/types';
 export type { Quote } from './connection/send/quote';

@@ -17,42 +17,27 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createMemoryNetwork } from '../../lib/network';
+import { type LatencyVariant, type RunDetail, describeRuns } from './money-runs';
 import { type BenchSettings, type Row, type Run, type Scenario, formatNumber, interleave, progress, summarize } from '../harness';
 import { cryptoFloor } from './crypto';
 import { type Implementation, implementations } from './drivers';
 
 const MAX_PACKET_AMOUNT = 1000;
 
-interface Variant {
-  readonly label: string;
-  readonly amount: number;
-  /** Warm-up runs send this much instead: latency-bound variants only need the code paths run. */
-  readonly warmupAmount: number;
-  readonly latency: number;
-  readonly warmupMs: number;
-  readonly runs: number;
-  readonly anchor: string;
-}
-
-function variants(quick: boolean): Variant[] {
+function variants(quick: boolean): LatencyVariant[] {
   return quick
     ? [
-        { label: 'money 2e6, 0 ms', amount: 2e6, warmupAmount: 2e6, latency: 0, warmupMs: 300, runs: 3, anchor: 'anchor ref 1e6: 6,083' },
-        { label: 'money 2e5, 1 ms', amount: 2e5, warmupAmount: 2e4, latency: 1, warmupMs: 0, runs: 3, anchor: 'anchor ref 398' },
-        { label: 'money 5e4, 10 ms', amount: 5e4, warmupAmount: 1e4, latency: 10, warmupMs: 0, runs: 2, anchor: 'anchor ref 48.0' },
+        { label: 'money 2e6, 0 ms', amount: 2e6, warmupAmount: 2e6, latency: 0, warmupMs: 300, runs: 3, note: 'anchor ref 1e6: 6,083' },
+        { label: 'money 2e5, 1 ms', amount: 2e5, warmupAmount: 2e4, latency: 1, warmupMs: 0, runs: 3, note: 'anchor ref 398' },
+        { label: 'money 5e4, 10 ms', amount: 5e4, warmupAmount: 1e4, latency: 10, warmupMs: 0, runs: 2, note: 'anchor ref 48.0' },
       ]
     : [
-        { label: 'money 1e7, 0 ms', amount: 1e7, warmupAmount: 1e7, latency: 0, warmupMs: 1500, runs: 5, anchor: 'anchor ref 5,969' },
-        { label: 'money 1e6, 1 ms', amount: 1e6, warmupAmount: 1e5, latency: 1, warmupMs: 0, runs: 5, anchor: 'anchor ref 398' },
-        { label: 'money 2e5, 10 ms', amount: 2e5, warmupAmount: 2e4, latency: 10, warmupMs: 0, runs: 3, anchor: 'anchor ref 48.0' },
+        { label: 'money 1e7, 0 ms', amount: 1e7, warmupAmount: 1e7, latency: 0, warmupMs: 1500, runs: 5, note: 'anchor ref 5,969' },
+        { label: 'money 1e6, 1 ms', amount: 1e6, warmupAmount: 1e5, latency: 1, warmupMs: 0, runs: 5, note: 'anchor ref 398' },
+        { label: 'money 2e5, 10 ms', amount: 2e5, warmupAmount: 2e4, latency: 10, warmupMs: 0, runs: 3, note: 'anchor ref 48.0' },
       ];
 }
 
-/** What one timed run saw, for the notes. */
-interface RunDetail {
-  readonly packets: number;
-  readonly ms: number;
-}
 
 /**
  * One run: fresh network, server and connection; sends `amount` on one stream; returns packets/s.
@@ -78,14 +63,10 @@ async function sendOnce(impl: Implementation, amount: number, latency: number, d
   return (packets * 1000) / ms;
 }
 
-function runOf(impl: Implementation, variant: Variant, details: RunDetail[]): Run {
+function runOf(impl: Implementation, variant: LatencyVariant, details: RunDetail[]): Run {
   return (warmup) => sendOnce(impl, warmup ? variant.warmupAmount : variant.amount, variant.latency, warmup ? undefined : details);
 }
 
-function describe(details: readonly RunDetail[]): string {
-  const packets = details[0]?.packets ?? 0;
-  return `${packets.toLocaleString('en-US')} pkts in ${formatNumber(summarize(details.map((d) => d.ms)).median)} ms`;
-}
 
 /**
  * The money scenario; its first row is compared with the crypto floor (the send pipeline's target
@@ -114,7 +95,7 @@ export const moneyScenario: Scenario = {
         ours,
         ref,
         better: 'higher',
-        notes: `ours ${describe(oursDetails)}, ref ${describe(refDetails)}; ${variant.anchor}`,
+        notes: `ours ${describeRuns(oursDetails)}, ref ${describeRuns(refDetails)}; ${variant.note}`,
       });
       if (variant.latency === 0) {
         const floor = await cryptoFloor(settings);

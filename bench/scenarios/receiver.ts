@@ -30,22 +30,12 @@ import { quote, type Quote } from '@interledger/pay';
 import { type Connection, createConnection } from '../../lib';
 import { createMemoryNetwork, DEFAULT_CLIENT_END, type MemoryNetwork } from '../../lib/network';
 import { type StreamReceiverPeer, startStreamReceiver } from '../../spec/helpers/stream-receiver-peer';
-import { type BenchSettings, type Row, type Run, type Scenario, formatNumber, interleave, progress, summarize } from '../harness';
+import { type LatencyVariant, type RunDetail, describeRuns } from './money-runs';
+import { type BenchSettings, type Row, type Run, type Scenario, interleave, progress } from '../harness';
 
 const MAX_PACKET_AMOUNT = 1000;
 
-interface Variant {
-  readonly label: string;
-  readonly amount: number;
-  /** Warm-up runs send this much instead: pay's runs are long, and warm-up only needs the code paths run. */
-  readonly warmupAmount: number;
-  readonly latency: number;
-  readonly warmupMs: number;
-  readonly runs: number;
-  readonly note: string;
-}
-
-function variants(quick: boolean): Variant[] {
+function variants(quick: boolean): LatencyVariant[] {
   return quick
     ? [
         { label: 'receiver 2e5, 0 ms', amount: 2e5, warmupAmount: 2e4, latency: 0, warmupMs: 300, runs: 3, note: 'money quick: 2e6' },
@@ -59,11 +49,6 @@ function variants(quick: boolean): Variant[] {
       ];
 }
 
-/** What one timed run saw, for the notes. */
-interface RunDetail {
-  readonly packets: number;
-  readonly ms: number;
-}
 
 /** A fresh network with stream-receiver behind its server plugin. */
 async function freshReceiver(latency: number): Promise<{ network: MemoryNetwork; peer: StreamReceiverPeer }> {
@@ -151,10 +136,6 @@ async function payOnce(amount: number, latency: number, details?: RunDetail[]): 
   }
 }
 
-function describeRuns(details: readonly RunDetail[]): string {
-  const packets = details[0]?.packets ?? 0;
-  return `${packets.toLocaleString('en-US')} pkts in ${formatNumber(summarize(details.map((d) => d.ms)).median)} ms`;
-}
 
 /**
  * The receiver scenario: ours vs @interledger/pay, each paying @interledger/stream-receiver.

@@ -13,7 +13,7 @@
  */
 import { Observable, ReplaySubject, Subject, type SchedulerLike, defer, throwError } from 'rxjs';
 import { isIlpAddress } from '../wire';
-import { ErrorCode, FrameType, type Frame } from '../wire/types';
+import { ErrorCode, FrameType, MAX_PLAINTEXT_SIZE, type Frame } from '../wire/types';
 import type { StreamKeys } from '../crypto';
 import type { IlpPrepare, IlpReply, Plugin } from '../ilp';
 import { ConnectionError, StreamError } from '../errors';
@@ -23,6 +23,7 @@ import type { Quote } from './send/quote';
 import { StreamRegistry } from './stream-registry';
 import { answerClosed, answerPrepare, type IncomingContext } from './incoming';
 import { type CloseDecision, MAX_PACKET_SEQUENCE } from './receiver';
+import { DataWindows } from './data-windows';
 import type { Link } from './transmit';
 import { ConnectionSender, type SenderSettings } from './sender';
 import { type ConnectionState, type ConnectionTotals, type ExchangeRate, ZERO_CONNECTION_TOTALS } from './types';
@@ -41,6 +42,10 @@ export interface ConnectionParams extends SenderSettings {
   readonly connectionTag?: string;
   /** Close after this many ms without an authentic packet either way; 0 disables. */
   readonly idleTimeoutMs: number;
+  /** Bytes the peer may send on a stream beyond what its consumer took. */
+  readonly streamReceiveWindow: number;
+  /** Bytes the peer may send on all streams together beyond what their consumers took. */
+  readonly connectionReceiveWindow: number;
   /** Called once when the connection has closed, to release the plugin or the server's slot. */
   readonly onClose?: () => void;
 }
@@ -85,6 +90,7 @@ export class Connection implements StreamHost, IncomingContext {
   readonly state$: Observable<ConnectionState> = this.stateSubject.asObservable();
 
   constructor(private readonly params: ConnectionParams) {
+    this.data = new DataWindows(params.connectionReceiveWindow);
     this.registry = new StreamRegistry(params.isServer, this);
     this.remoteAddress = params.destinationAccount;
     this.stateValue = params.isServer ? 'open' : 'connecting';
@@ -98,7 +104,7 @@ export class Connection implements StreamHost, IncomingContext {
       destination: () => this.remoteAddress,
       nextSequence: () => this.sequence++,
     };
-    this.sender = new ConnectionSender(this, link, params);
+    this.sender = new ConnectionSender(this, link, params, this.data);
     this.idle = new IdleTimer(params.scheduler, params.idleTimeoutMs, () => {
       const message = `no authentic packet for ${params.idleTimeoutMs} ms`;
       // Tell the peer, as destroy() would, so it does not wait for its own timeout.
@@ -255,6 +261,7 @@ export class Connection implements StreamHost, IncomingContext {
       if (received > 0n) this.addToTotals({ received });
     }
     for (const [stream, code, message] of decision.closedStreams) this.closeStreamFromRemote(stream, code, message);
+    for (const stream of decision.dataStreams) stream.deliverData();
     if (decision.close) this.closeFromDecision(decision.close);
     else this.sender.wake();
     return reply;
@@ -299,10 +306,35 @@ export class Connection implements StreamHost, IncomingContext {
     return this.sender.takeControlFrames();
   }
 
+  /** @internal Connection-wide data flow control (RFC 29 §4.5), shared with the sender. */
+  readonly data: DataWindows;
+
   // ---- StreamHost -------------------------------------------------------------------------------
 
   /** @internal */
   wake(): void {
+    this.sender.wake();
+  }
+  /** @internal */
+  get streamReceiveWindow(): number {
+    return this.params.streamReceiveWindow;
+  }
+  /**
+   * @internal The consumer took bytes. The peer learns the new limits from our replies while it
+   * sends; a peer that is (nearly) blocked sends nothing to reply to, so it gets a packet of its
+   * own with them (29-4.4.4-a).
+   */
+  dataConsumed(stream: DataAndMoneyStream, bytes: number): void {
+    this.data.addConsumed(bytes);
+    const packetRoom = BigInt(MAX_PLAINTEXT_SIZE);
+    const streamBlocked = stream.state !== 'closed' && stream.advertisedMaxData - stream.incoming.highestOffset < packetRoom;
+    const connectionBlocked = this.data.nearlyBlocked(packetRoom);
+    if (!streamBlocked && !connectionBlocked) return;
+    if (streamBlocked) {
+      stream.advertisedMaxData = stream.incoming.maxOffset;
+      this.sender.queueFrame({ type: FrameType.StreamMaxData, streamId: stream.id, maxOffset: stream.advertisedMaxData });
+    }
+    this.sender.queueFrame({ type: FrameType.ConnectionMaxData, maxOffset: this.data.limit });
     this.sender.wake();
   }
   /** @internal */
@@ -350,6 +382,12 @@ export class Connection implements StreamHost, IncomingContext {
           break;
         case FrameType.ConnectionMaxStreamId:
           this.registry.raiseRemoteMax(frame.maxStreamId);
+          break;
+        case FrameType.StreamMaxData:
+          this.registry.streams.get(frame.streamId)?.outgoing.applyRemoteMax(frame.maxOffset);
+          break;
+        case FrameType.ConnectionMaxData:
+          this.data.applyRemoteLimit(frame.maxOffset);
           break;
         case FrameType.ConnectionAssetDetails:
           if (!this.setRemoteAssetDetails(frame.sourceAssetCode, frame.sourceAssetScale)) {

@@ -7,7 +7,7 @@
  * ```
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { MAX_U64 } from '../wire/types';
+import { MAX_PLAINTEXT_SIZE, MAX_U64 } from '../wire/types';
 import { type Amount, toU64 } from '../stream/amount';
 import { type Ratio, ratioFrom } from './ratio';
 import type { SenderSettings } from './sender';
@@ -39,6 +39,13 @@ export interface ConnectionTuning {
   /** Close after this many ms without an authentic packet either way; 0 disables. Default 60,000. */
   idleTimeoutMs?: number;
   /**
+   * Bytes the peer may send on one stream beyond what its consumer took (our StreamMaxData is
+   * `consumed + this`): the most a stream buffers for a slow or absent consumer. Default 262,144.
+   */
+  streamReceiveWindow?: number;
+  /** The same for all streams together (our ConnectionMaxData). Default 1,048,576. */
+  connectionReceiveWindow?: number;
+  /**
    * A packet rejected with a temporary error (T-family, R00 or expiry) is sent again after
    * `retryBaseDelayMs × retryFactor^(n-1)` ms, at most `retryMaxDelayMs`, up to `retryAttempts`
    * sends in all; then the connection fails with `SEND_FAILED` and the ILP code. Default 100.
@@ -62,6 +69,8 @@ export const CONNECTION_DEFAULTS = {
   initialWindow: 16,
   packetExpiryMs: 30_000,
   idleTimeoutMs: 60_000,
+  streamReceiveWindow: 262_144,
+  connectionReceiveWindow: 1_048_576,
   retryBaseDelayMs: 100,
   retryFactor: 2,
   retryMaxDelayMs: 5_000,
@@ -73,6 +82,8 @@ export const CONNECTION_DEFAULTS = {
 export interface ResolvedTuning extends SenderSettings {
   readonly scheduler: SchedulerLike;
   readonly idleTimeoutMs: number;
+  readonly streamReceiveWindow: number;
+  readonly connectionReceiveWindow: number;
 }
 
 /**
@@ -100,6 +111,9 @@ export function resolveConnectionOptions(options: ConnectionTuning): ResolvedTun
     initialWindow: Math.min(integerAtLeast(options.initialWindow ?? CONNECTION_DEFAULTS.initialWindow, 1, 'initialWindow'), window),
     expiryMs: integerAtLeast(options.packetExpiryMs ?? CONNECTION_DEFAULTS.packetExpiryMs, 1, 'packetExpiryMs'),
     idleTimeoutMs: integerAtLeast(options.idleTimeoutMs ?? CONNECTION_DEFAULTS.idleTimeoutMs, 0, 'idleTimeoutMs'),
+    // At least one full packet of bytes, or a peer could never send a full-size StreamData frame.
+    streamReceiveWindow: integerAtLeast(options.streamReceiveWindow ?? CONNECTION_DEFAULTS.streamReceiveWindow, MAX_PLAINTEXT_SIZE, 'streamReceiveWindow'),
+    connectionReceiveWindow: integerAtLeast(options.connectionReceiveWindow ?? CONNECTION_DEFAULTS.connectionReceiveWindow, MAX_PLAINTEXT_SIZE, 'connectionReceiveWindow'),
     retryBaseDelayMs: integerAtLeast(options.retryBaseDelayMs ?? CONNECTION_DEFAULTS.retryBaseDelayMs, 0, 'retryBaseDelayMs'),
     retryFactor,
     retryMaxDelayMs: integerAtLeast(options.retryMaxDelayMs ?? CONNECTION_DEFAULTS.retryMaxDelayMs, 0, 'retryMaxDelayMs'),

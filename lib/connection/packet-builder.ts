@@ -1,8 +1,9 @@
 /**
  * The sending half's packet assembly: decide what the next Prepare carries — money from the
  * streams (first come, first served by stream id), within the packet budget and the peer's
- * receive limits converted at the path rate — plus the control frames that are owed. Synchronous
- * and free of I/O.
+ * receive limits converted at the path rate; the control frames that are owed; then bytes from
+ * the streams (re-sends first), within the peer's data limits, up to the 32,739-byte plaintext
+ * limit measured exactly with the codec's size functions. Synchronous and free of I/O.
  *
  * @example
  * ```ts
@@ -10,9 +11,11 @@
  * if (next) send(next);
  * ```
  */
-import { FrameType, type Frame } from '../wire/types';
+import { encodedPacketSize, maxStreamDataLength, sizeWithFrame } from '../wire';
+import { FrameType, IlpPacketType, MAX_PLAINTEXT_SIZE, MAX_U64, type Frame } from '../wire/types';
 import type { DataAndMoneyStream } from '../stream/stream';
 import type { Allocation } from '../stream/send-orders';
+import type { DataSegment } from '../stream/outgoing-data';
 import { type Ratio, multiplyFloor } from './ratio';
 
 /** Money one stream placed in a packet. */
@@ -21,11 +24,20 @@ export interface StreamAllocation {
   readonly allocation: Allocation;
 }
 
+/** Bytes one stream placed in a packet. */
+export interface StreamSegment {
+  readonly stream: DataAndMoneyStream;
+  readonly segment: DataSegment;
+}
+
 /** The contents of one outgoing Prepare, before sequencing and encryption. */
 export interface PacketPlan {
   readonly amount: bigint;
   readonly frames: Frame[];
   readonly allocations: StreamAllocation[];
+  readonly segments: StreamSegment[];
+  /** Bytes sent for the first time (they count against the peer's ConnectionMaxData). */
+  readonly newBytes: bigint;
 }
 
 /** Inputs of {@link buildPacket}. */
@@ -38,7 +50,12 @@ export interface PacketInputs {
   readonly rate: Ratio | undefined;
   /** Control frames owed to the peer (closes, limits, handshake). */
   readonly controlFrames: Frame[];
+  /** New bytes the peer's ConnectionMaxData still admits. */
+  readonly dataRoom: bigint;
 }
+
+/** Sequence and amount at their widest, so a packet measured now still fits once numbered. */
+const WIDEST_HEADER = { sequence: MAX_U64, ilpPacketType: IlpPacketType.Prepare, prepareAmount: MAX_U64 } as const;
 
 /**
  * Plans the next packet; undefined when there is nothing to send.
@@ -72,14 +89,48 @@ export function buildPacket(inputs: PacketInputs): PacketPlan | undefined {
     }
   }
 
+  const { segments, newBytes } = addData(inputs.streams, frames, inputs.dataRoom);
+
   const urgent = advertised.some((s) => s.receiveMaxRaiseUrgent);
-  if (amount === 0n && allocations.length === 0 && !urgent && !frames.some(isWorthAPacket)) return undefined;
+  if (amount === 0n && allocations.length === 0 && segments.length === 0 && !urgent && !frames.some(isWorthAPacket)) return undefined;
   // Optimistic: if the packet is rejected, the sender marks these streams for re-advertising.
   for (const stream of advertised) {
     stream.receiveMaxAdvertised = true;
     stream.receiveMaxRaiseUrgent = false;
   }
-  return { amount, frames, allocations };
+  return { amount, frames, allocations, segments, newBytes };
+}
+
+/**
+ * Fills the rest of the packet with bytes, stream by stream in id order: a segment to re-send
+ * whole, else new bytes within the stream's and the connection's limits. A stream held back by
+ * the peer's limit says so with StreamDataBlocked, once per limit.
+ */
+function addData(streams: readonly DataAndMoneyStream[], frames: Frame[], dataRoom: bigint): { segments: StreamSegment[]; newBytes: bigint } {
+  const segments: StreamSegment[] = [];
+  let newBytes = 0n;
+  let size = -1;
+  for (const stream of streams) {
+    if (stream.state === 'closed') continue;
+    const blocked = stream.outgoing.blockedAt();
+    if (blocked !== undefined) frames.push({ type: FrameType.StreamDataBlocked, streamId: stream.id, maxOffset: blocked });
+    while (stream.outgoing.hasSendable(dataRoom - newBytes)) {
+      if (size < 0) size = encodedPacketSize({ ...WIDEST_HEADER, frames });
+      // The frame count may grow a byte; the offset is at most the stream's next new offset.
+      const room = MAX_PLAINTEXT_SIZE - size - 1;
+      const maxBytes = maxStreamDataLength(stream.id, stream.outgoing.nextOffset, room);
+      if (maxBytes === 0) return { segments, newBytes };
+      const nextBefore = stream.outgoing.nextOffset;
+      const segment = stream.takeData(maxBytes, dataRoom - newBytes);
+      if (!segment) break;
+      newBytes += stream.outgoing.nextOffset - nextBefore;
+      const frame: Frame = { type: FrameType.StreamData, streamId: stream.id, offset: segment.offset, data: segment.data };
+      size = sizeWithFrame(size, frames.length, frame);
+      frames.push(frame);
+      segments.push({ stream, segment });
+    }
+  }
+  return { segments, newBytes };
 }
 
 /** Frames that justify a packet of their own; limit updates ride along with other packets. */

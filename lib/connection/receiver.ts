@@ -30,6 +30,20 @@ export interface ReceiverContext {
   addressReplyFrames(): Frame[];
   /** Control frames waiting to ride on the next packet or reply. */
   takeQueuedFrames(): Frame[];
+  /** Connection-wide data flow control (RFC 29 §4.5), both directions. */
+  readonly data: ConnectionDataContext;
+}
+
+/** The connection's share of data flow control. */
+export interface ConnectionDataContext {
+  /** Σ over streams of the highest offset the peer reached. */
+  readonly received: bigint;
+  /** The most `received` may reach: Σ consumed + the connection window (our ConnectionMaxData). */
+  readonly limit: bigint;
+  /** Adds to `received`. */
+  addReceived(bytes: bigint): void;
+  /** The peer's ConnectionMaxData; limits only grow (29-4.4.4-c). */
+  applyRemoteLimit(maxOffset: bigint): void;
 }
 
 /** Facts about the ILP Prepare the STREAM packet arrived in. */
@@ -54,6 +68,8 @@ export interface ReceiveDecision {
   readonly frames: Frame[];
   /** Money credited per stream (only when fulfilled). */
   readonly credits: ReadonlyArray<readonly [DataAndMoneyStream, bigint]>;
+  /** Streams whose bytes were accepted (only when fulfilled): deliver them after replying. */
+  readonly dataStreams: readonly DataAndMoneyStream[];
   readonly close?: CloseDecision;
   readonly closedStreams: ReadonlyArray<readonly [DataAndMoneyStream, ErrorCode | number, string]>;
 }
@@ -79,6 +95,9 @@ export function receivePacket(
   const frames: Frame[] = [];
   const money: Array<[DataAndMoneyStream, bigint]> = [];
   const closedStreams: Array<[DataAndMoneyStream, ErrorCode | number, string]> = [];
+  const data: Array<readonly [DataAndMoneyStream, bigint, Buffer]> = [];
+  const limitsAsked = new Set<DataAndMoneyStream>();
+  let connectionLimitAsked = false;
   let close: CloseDecision | undefined;
   let reject = false;
   let answeredAddress = false;
@@ -126,18 +145,33 @@ export function receivePacket(
         } else {
           const stream = check === 'open-new' ? openRemoteStream(context, frame.streamId) : registry.streams.get(frame.streamId);
           if (stream && frame.type === FrameType.StreamMoney) money.push([stream, frame.shares]);
-          // Data streams are not implemented yet: refuse bytes rather than fulfill (which would ACK
-          // them, 29-3.6-a) and drop them; the StreamClose tells the peer to stop writing.
-          if (frame.type === FrameType.StreamData && frame.data.length > 0) {
-            reject = true;
-            if (!toldClosed.has(frame.streamId)) {
-              toldClosed.add(frame.streamId);
-              frames.push({ type: FrameType.StreamClose, streamId: frame.streamId, errorCode: ErrorCode.ApplicationError, errorMessage: 'stream data is not supported yet' });
-            }
+          if (stream && frame.type === FrameType.StreamData) {
+            // Checked now (a violation closes the connection), kept only if the packet is fulfilled:
+            // a Reject NACKs the bytes and the peer sends them again (29-3.6-a).
+            const violation = stream.checkData(frame.offset, frame.data);
+            if (violation === 'flow-control') fail(ErrorCode.FlowControlError, `stream ${frame.streamId} data beyond the limit ${stream.incoming.maxOffset}`);
+            else if (violation === 'overlap') fail(ErrorCode.ProtocolViolation, `stream ${frame.streamId} data overlaps different bytes at ${frame.offset}`);
+            else if (frame.data.length > 0) data.push([stream, frame.offset, frame.data]);
+            limitsAsked.add(stream);
           }
         }
         break;
       }
+      case FrameType.StreamMaxData:
+        registry.streams.get(frame.streamId)?.outgoing.applyRemoteMax(frame.maxOffset);
+        break;
+      case FrameType.ConnectionMaxData:
+        context.data.applyRemoteLimit(frame.maxOffset);
+        break;
+      case FrameType.StreamDataBlocked: {
+        // The peer waits on our limit: the reply tells it the current one.
+        const stream = registry.streams.get(frame.streamId);
+        if (stream) limitsAsked.add(stream);
+        break;
+      }
+      case FrameType.ConnectionDataBlocked:
+        connectionLimitAsked = true;
+        break;
       case FrameType.StreamMaxMoney: {
         const stream = registry.streams.get(frame.streamId);
         stream?.applyRemoteMaxMoney(frame.receiveMax, frame.totalReceived);
@@ -154,22 +188,62 @@ export function receivePacket(
     }
   }
 
+  if (!close && exceedsConnectionLimit(context.data, data)) {
+    fail(ErrorCode.FlowControlError, `connection data beyond the limit ${context.data.limit}`);
+  }
+
   if (close && !close.byRemote) {
-    return { fulfill: false, frames: [connectionCloseFrame(close)], credits: [], close, closedStreams: [] };
+    return { fulfill: false, frames: [connectionCloseFrame(close)], credits: [], dataStreams: [], close, closedStreams: [] };
   }
 
   if (facts.expired || amount < packet.prepareAmount || !facts.fulfillable) reject = true;
 
   const credits = reject ? undefined : attributeMoney(amount, money, frames);
   if (!credits) {
-    return { fulfill: false, frames: [...frames, ...context.takeQueuedFrames()], credits: [], ...(close ? { close } : {}), closedStreams };
+    frames.push(...limitFrames(context, limitsAsked, connectionLimitAsked));
+    return { fulfill: false, frames: [...frames, ...context.takeQueuedFrames()], credits: [], dataStreams: [], ...(close ? { close } : {}), closedStreams };
   }
+  const dataStreams = new Set<DataAndMoneyStream>();
+  for (const [stream, offset, bytes] of data) {
+    context.data.addReceived(stream.acceptData(offset, bytes));
+    dataStreams.add(stream);
+  }
+  frames.push(...limitFrames(context, limitsAsked, connectionLimitAsked));
   for (const [stream] of credits) {
     frames.push({ type: FrameType.StreamMaxMoney, streamId: stream.id, receiveMax: stream.receiveMax, totalReceived: stream.totals.received + creditOf(credits, stream) });
     stream.receiveMaxAdvertised = true;
     stream.receiveMaxRaiseUrgent = false;
   }
-  return { fulfill: true, frames: [...frames, ...context.takeQueuedFrames()], credits, ...(close ? { close } : {}), closedStreams };
+  return { fulfill: true, frames: [...frames, ...context.takeQueuedFrames()], credits, dataStreams: [...dataStreams], ...(close ? { close } : {}), closedStreams };
+}
+
+/** True if the packet's bytes would take the peer past our ConnectionMaxData (29-4.5-b, E20). */
+function exceedsConnectionLimit(connection: ConnectionDataContext, data: ReadonlyArray<readonly [DataAndMoneyStream, bigint, Buffer]>): boolean {
+  if (data.length === 0) return false;
+  const highest = new Map<DataAndMoneyStream, bigint>();
+  for (const [stream, offset, bytes] of data) {
+    const end = offset + BigInt(bytes.length);
+    const seen = highest.get(stream) ?? stream.incoming.highestOffset;
+    if (end > seen) highest.set(stream, end);
+  }
+  let growth = 0n;
+  for (const [stream, end] of highest) growth += end - stream.incoming.highestOffset;
+  return connection.received + growth > connection.limit;
+}
+
+/**
+ * Our current limits for the streams that sent bytes or said they were blocked, and the
+ * connection's: they ride on every reply to such a packet, so a sending peer always knows them.
+ */
+function limitFrames(context: ReceiverContext, streams: ReadonlySet<DataAndMoneyStream>, connectionAsked: boolean): Frame[] {
+  const frames: Frame[] = [];
+  for (const stream of streams) {
+    if (stream.state === 'closed') continue;
+    stream.advertisedMaxData = stream.incoming.maxOffset;
+    frames.push({ type: FrameType.StreamMaxData, streamId: stream.id, maxOffset: stream.advertisedMaxData });
+  }
+  if (frames.length > 0 || connectionAsked) frames.push({ type: FrameType.ConnectionMaxData, maxOffset: context.data.limit });
+  return frames;
 }
 
 function openRemoteStream(context: ReceiverContext, id: bigint): DataAndMoneyStream {

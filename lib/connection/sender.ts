@@ -31,6 +31,7 @@ import { MaxPacketAmount } from './send/max-packet-amount';
 import { RateBounds } from './send/rate-bounds';
 import { type RetryPolicy, retryTemporary } from './send/retry-policy';
 import { type Quote, computeQuote } from './send/quote';
+import type { DataWindows } from './data-windows';
 import { type Link, type Outcome, transmit } from './transmit';
 import type { ConnectionState, ConnectionTotals, ExchangeRate } from './types';
 
@@ -117,6 +118,7 @@ export class ConnectionSender {
     private readonly connection: SenderHost,
     private readonly link: Link,
     private readonly settings: SenderSettings,
+    private readonly windows: DataWindows,
   ) {
     this.remoteKnowsUs = connection.registry.isServer;
     this.maxPacket = new MaxPacketAmount(settings.maxPacketAmount);
@@ -142,6 +144,12 @@ export class ConnectionSender {
   /** The most a packet carries now, as far as the path is known. */
   get maxPacketAmount(): bigint {
     return this.maxPacket.budget;
+  }
+
+  /** The peer's ConnectionMaxData arrived: more bytes may go. */
+  applyRemoteDataLimit(maxOffset: bigint): void {
+    this.windows.applyRemoteLimit(maxOffset);
+    this.wake();
   }
 
   /** Queues a control frame for the next packet or reply. */
@@ -247,13 +255,17 @@ export class ConnectionSender {
         this.failWith(new ConnectionError('SEND_FAILED', 'the path max packet amount is 0', undefined, 'F08'));
         return;
       }
+      const streams = this.sendableStreams();
+      const blockedAt = this.windows.blockedAt(streams.some((stream) => stream.outgoing.pendingBytes > 0));
+      if (blockedAt !== undefined) this.control.push({ type: FrameType.ConnectionDataBlocked, maxOffset: blockedAt });
       const control = this.takeControlFrames();
-      const plan = buildPacket({ streams: this.sendableStreams(), budget, rate: this.rate, controlFrames: [...this.handshakeFrames(), ...control] });
+      const plan = buildPacket({ streams, budget, rate: this.rate, controlFrames: [...this.handshakeFrames(), ...control], dataRoom: this.windows.sendRoom });
       // While closing, lone control frames wait for the close packet instead of costing a packet each.
-      if (!plan || (state === 'closing' && plan.amount === 0n)) {
+      if (!plan || (state === 'closing' && plan.amount === 0n && plan.segments.length === 0)) {
         this.control = control.concat(this.control);
         return;
       }
+      this.windows.addSent(plan.newBytes);
       this.sendMoneyPacket(plan, control);
     }
   }
@@ -403,12 +415,14 @@ export class ConnectionSender {
       // Totals first: settling a stream can re-enter the sender and send the next packet.
       this.connection.addToTotals({ sent: plan.amount, delivered, inFlight: -plan.amount });
       plan.allocations.forEach(({ stream, allocation }, i) => stream.settleMoney(allocation, true, shares[i] ?? 0n));
+      for (const { stream, segment } of plan.segments) stream.settleData(segment, true);
       this.failures = 0;
       this.congestion.onFulfill();
     } else {
       if (plan.amount > 0n) this.connection.addToTotals({ inFlight: -plan.amount });
       for (const { stream, allocation } of plan.allocations) stream.settleMoney(allocation, false, 0n);
-      // A Reject NACKs every frame (29-3.6-a): control frames go back in the queue.
+      // A Reject NACKs every frame (29-3.6-a): bytes are sent again as they were, control frames go back in the queue.
+      for (const { stream, segment } of plan.segments) stream.settleData(segment, false);
       this.control.push(...control.filter((f) => f.type === FrameType.StreamClose || f.type === FrameType.ConnectionMaxStreamId));
       for (const frame of plan.frames) if (frame.type === FrameType.StreamMaxMoney) this.connection.registry.streams.get(frame.streamId)?.readvertiseReceiveMax();
       this.onReject(outcome, plan.amount, minDestination);
@@ -420,6 +434,7 @@ export class ConnectionSender {
     this.inFlight -= 1;
     if (plan.amount > 0n) this.connection.addToTotals({ inFlight: -plan.amount });
     for (const { stream, allocation } of plan.allocations) stream.settleMoney(allocation, false, 0n);
+    for (const { stream, segment } of plan.segments) stream.settleData(segment, false);
     this.failWith(error);
     if (this.stopped && this.inFlight === 0) this.connection.drained();
   }

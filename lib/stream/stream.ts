@@ -1,19 +1,24 @@
 /**
- * One STREAM stream (RFC 29 §3.3): money both ways as Observables, with receive limits.
- * The stream keeps its own accounting; the connection that owns it builds and settles packets.
+ * One STREAM stream (RFC 29 §3.3): money and bytes both ways as Observables, with receive limits
+ * and flow control. The stream keeps its own accounting; the connection that owns it builds and
+ * settles packets.
  *
  * @example
  * ```ts
  * const stream = connection.createStream();
  * stream.sendMoney(1000).subscribe((p) => console.log(p.sent, p.delivered));
+ * stream.sendData('hello').subscribe((p) => console.log(p.acknowledged));
  * stream.money$.subscribe((amount) => console.log('received', amount));
+ * stream.data$.subscribe((bytes) => console.log('read', bytes.length));
  * ```
  */
-import { Observable, ReplaySubject, Subject, defer, firstValueFrom, filter, map, takeWhile } from 'rxjs';
+import { Observable, ReplaySubject, Subject, type Subscriber, defer, firstValueFrom, filter, map, takeWhile } from 'rxjs';
 import { ErrorCode, MAX_U64 } from '../wire/types';
 import { StreamError } from '../errors';
 import { type Amount, toU64 } from './amount';
 import { type Allocation, type SendOrder, SendOrders } from './send-orders';
+import { type DataProgress, type DataSegment, type DataWrite, OutgoingData } from './outgoing-data';
+import { type DataViolation, IncomingData } from './incoming-data';
 
 /** Progress of one `sendMoney()` call, emitted after each fulfilled packet that carried part of it. */
 export interface MoneyProgress {
@@ -42,10 +47,21 @@ export type StreamState = 'open' | 'closing' | 'closed';
 
 /** What a stream needs from the connection that owns it. */
 export interface StreamHost {
-  /** The stream has something new to send (money, or a close). */
+  /** The stream has something new to send (money, bytes, or a close). */
   wake(): void;
   /** The stream closed locally with this code; the host tells the peer. */
   closeStream(stream: DataAndMoneyStream, code: ErrorCode, message: string): void;
+  /** Bytes the peer may send on a stream beyond what its consumer took (the StreamMaxData window). */
+  readonly streamReceiveWindow: number;
+  /** The consumer took `bytes` bytes of this stream: the windows moved. */
+  dataConsumed(stream: DataAndMoneyStream, bytes: number): void;
+}
+
+/** Bytes for `sendData`: a copy, so the caller may reuse its buffer and a re-send is byte-identical (29-5.3.11-c). */
+function dataArgument(value: Uint8Array | string): Buffer {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  throw new StreamError('INVALID_ARGUMENT', `data must be a Uint8Array or a string, got ${value === null ? 'null' : typeof value}`);
 }
 
 /** Parses a user amount; bad input is a typed StreamError('INVALID_ARGUMENT') naming the argument. */
@@ -60,7 +76,13 @@ function amountArgument(value: Amount, field: string): bigint {
 const ZERO_TOTALS: StreamTotals = { sent: 0n, delivered: 0n, received: 0n, inFlight: 0n };
 
 /**
- * A stream of money on a connection (data arrives with the data-streams work).
+ * A stream of money and bytes on a connection.
+ *
+ * Bytes: `sendData()` queues bytes and completes once the peer acknowledged all of them; `data$`
+ * emits the peer's bytes in order, exactly once. A byte counts as consumed when it is emitted to
+ * `data$`'s subscribers; with no subscriber, or after `pauseData()`, bytes wait in the stream, and
+ * once `streamReceiveWindow` bytes wait the peer's sender is blocked (its StreamMaxData stops
+ * growing) until they are taken. So a slow consumer slows the sender instead of growing memory.
  *
  * Streams are created by `connection.createStream()` or arrive on `connection.streams$`.
  *
@@ -84,6 +106,37 @@ export class DataAndMoneyStream {
 
   /** Each amount received on this stream, in the order the packets were fulfilled. */
   readonly money$: Observable<bigint> = this.moneySubject.asObservable();
+
+  /** @internal Bytes we send. */
+  readonly outgoing = new OutgoingData();
+  /** @internal Bytes we receive. */
+  readonly incoming: IncomingData;
+  /** @internal The StreamMaxData the peer last heard from us. */
+  advertisedMaxData = 0n;
+  private readonly dataSubscribers = new Set<Subscriber<Buffer>>();
+  private readonly activeWrites = new Map<DataWrite, (error: Error) => void>();
+  private dataPaused = false;
+  private delivering = false;
+  private dataEnd: { error: Error | undefined } | undefined;
+
+  /**
+   * The peer's bytes, in order and exactly once, whatever order the packets arrived in. Hot:
+   * every subscriber gets the bytes emitted while it is subscribed; bytes that arrive while
+   * nobody is subscribed wait (up to the receive window) for the next subscriber. Completes when
+   * the stream closes cleanly, after the last byte; errors if it closes with an error.
+   *
+   * @example
+   * ```ts
+   * stream.data$.subscribe((chunk) => file.write(chunk));
+   * ```
+   */
+  readonly data$: Observable<Buffer> = new Observable<Buffer>((subscriber) => {
+    this.dataSubscribers.add(subscriber);
+    this.deliverData();
+    return () => {
+      this.dataSubscribers.delete(subscriber);
+    };
+  });
   /** Running totals; replays the current value to new subscribers. */
   readonly totals$: Observable<StreamTotals> = this.totalsSubject.asObservable();
 
@@ -112,6 +165,8 @@ export class DataAndMoneyStream {
     readonly id: bigint,
     private readonly host: StreamHost,
   ) {
+    this.incoming = new IncomingData(host.streamReceiveWindow);
+    this.advertisedMaxData = this.incoming.maxOffset;
     this.totalsSubject.next(ZERO_TOTALS);
   }
 
@@ -179,6 +234,75 @@ export class DataAndMoneyStream {
   }
 
   private readonly activeOrders = new Map<SendOrder, (error: Error) => void>();
+
+  /**
+   * Sends `data` (bytes, or a string as UTF-8) each time the result is subscribed. Emits
+   * {@link DataProgress} after each packet that carried or acknowledged some of it, and completes
+   * once the peer acknowledged every byte. Writes go out in subscription order; unsubscribing
+   * withdraws the bytes that have not left yet (bytes already sent are still delivered).
+   *
+   * @example
+   * ```ts
+   * await lastValueFrom(stream.sendData(Buffer.from('hello')));
+   * ```
+   */
+  sendData(data: Uint8Array | string): Observable<DataProgress> {
+    return defer(() => {
+      const bytes = dataArgument(data);
+      return new Observable<DataProgress>((subscriber) => {
+        if (this.stateValue !== 'open') {
+          subscriber.error(new StreamError('STREAM_CLOSED', `stream ${this.id} is ${this.stateValue}`));
+          return undefined;
+        }
+        if (bytes.length === 0) {
+          subscriber.complete();
+          return undefined;
+        }
+        let finished = false;
+        const write = this.outgoing.write(bytes, {
+          progress: (progress) => subscriber.next(progress),
+          done: () => {
+            finished = true;
+            this.activeWrites.delete(write);
+            subscriber.complete();
+          },
+        });
+        this.activeWrites.set(write, (error) => subscriber.error(error));
+        this.host.wake();
+        return () => {
+          this.activeWrites.delete(write);
+          if (!finished) this.outgoing.withdraw(write);
+          this.resolveEndIfFlushed();
+        };
+      });
+    });
+  }
+
+  /**
+   * Stops taking the peer's bytes: they wait in the stream (at most the receive window), and the
+   * peer's sender is blocked once the window is full. `toDuplex` uses this for Node backpressure.
+   *
+   * @example
+   * ```ts
+   * stream.pauseData(); // ... later: stream.resumeData();
+   * ```
+   */
+  pauseData(): void {
+    this.dataPaused = true;
+  }
+
+  /**
+   * Takes the peer's bytes again, emitting those that waited.
+   *
+   * @example
+   * ```ts
+   * stream.resumeData();
+   * ```
+   */
+  resumeData(): void {
+    this.dataPaused = false;
+    this.deliverData();
+  }
 
   /**
    * Sends until this stream's total sent reaches `total` source units (like ilp-protocol-stream's
@@ -316,13 +440,65 @@ export class DataAndMoneyStream {
     return this.receiveMaxValue - this.totals.received;
   }
 
+  /** @internal Checks bytes the peer sent against our window and what we hold. */
+  checkData(offset: bigint, data: Buffer): DataViolation | undefined {
+    return this.incoming.check(offset, data);
+  }
+
+  /** @internal Keeps checked bytes from a fulfilled packet; returns the growth of the highest offset. */
+  acceptData(offset: bigint, data: Buffer): bigint {
+    return this.incoming.accept(offset, data);
+  }
+
+  /** @internal Emits the bytes that are next in order to the subscribers, if they are taking bytes. */
+  deliverData(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (!this.dataPaused && this.dataSubscribers.size > 0 && this.incoming.readable) {
+        let bytes = 0;
+        for (const chunk of this.incoming.read()) {
+          bytes += chunk.length;
+          for (const subscriber of [...this.dataSubscribers]) subscriber.next(chunk);
+        }
+        this.host.dataConsumed(this, bytes);
+      }
+    } finally {
+      this.delivering = false;
+    }
+    this.endDataIfDrained();
+  }
+
+  /** @internal Takes a segment of at most `maxBytes` bytes for a packet. */
+  takeData(maxBytes: number, connectionRoom: bigint): DataSegment | undefined {
+    return this.outgoing.take(maxBytes, connectionRoom);
+  }
+
+  /** @internal Settles bytes this stream placed in a packet. */
+  settleData(segment: DataSegment, fulfilled: boolean): void {
+    this.outgoing.settle(segment, fulfilled);
+    if (!fulfilled) this.host.wake();
+    this.resolveEndIfFlushed();
+  }
+
   /** @internal The peer closed this stream, or the connection ended. */
   closeFromRemote(error?: Error): void {
     this.finish(error);
   }
 
+  private endDataIfDrained(): void {
+    const end = this.dataEnd;
+    // Bytes still waiting are kept for a subscriber to come; without an error they end the stream.
+    if (!end || (end.error === undefined && this.incoming.readable)) return;
+    for (const subscriber of [...this.dataSubscribers]) {
+      if (end.error) subscriber.error(end.error);
+      else subscriber.complete();
+    }
+    this.dataSubscribers.clear();
+  }
+
   private resolveEndIfFlushed(): void {
-    if (this.stateValue !== 'closing' || !this.orders.idle) return;
+    if (this.stateValue !== 'closing' || !this.orders.idle || !this.outgoing.idle) return;
     this.host.closeStream(this, ErrorCode.NoError, '');
     this.finish(undefined);
   }
@@ -331,9 +507,15 @@ export class DataAndMoneyStream {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.orders.withdrawAll();
+    this.outgoing.withdrawAll();
     const orderError = error ?? new StreamError('STREAM_CLOSED', `stream ${this.id} closed before the money was sent`);
     for (const fail of [...this.activeOrders.values()]) fail(orderError);
     this.activeOrders.clear();
+    const writeError = error ?? new StreamError('STREAM_CLOSED', `stream ${this.id} closed before the data was acknowledged`);
+    for (const fail of [...this.activeWrites.values()]) fail(writeError);
+    this.activeWrites.clear();
+    this.dataEnd = { error };
+    this.endDataIfDrained();
     if (error) {
       this.moneySubject.error(error);
       this.totalsSubject.error(error);

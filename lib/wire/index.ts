@@ -12,7 +12,7 @@
 export * from './types';
 export { encodePacket } from './encode';
 export { decodePacket } from './decode';
-export { encodedFrameSize, encodedPacketSize, sizeWithFrame } from './sizes';
+export { encodedFrameSize, encodedPacketSize, maxStreamDataLength, sizeWithFrame, streamDataFrameSize } from './sizes';
 export { isIlpAddress, MAX_ILP_ADDRESS_LENGTH } from './address';
 export {
   StreamDecodeError,

@@ -20,7 +20,7 @@
  */
 import { describeValue, fail, LONE_FRAME, PACKET_FIELD, u64FieldSize } from './field-checks';
 import { frameContentSize } from './frame-size';
-import { countVarUIntSize, lengthPrefixSize } from './oer-sizes';
+import { countVarUIntSize, lengthPrefixSize, varOctetStringSize, varUIntSize } from './oer-sizes';
 import { IlpPacketType, type Frame, type StreamPacket } from './types';
 
 /**
@@ -109,4 +109,35 @@ export function measurePacket(packet: StreamPacket, contentSizes: number[] | und
 function checkCount(value: unknown, name: string): void {
   if (typeof value !== 'number') fail('WRONG_TYPE', PACKET_FIELD, name, `must be a number, got ${describeValue(value)}`);
   if (!Number.isSafeInteger(value) || value < 0) fail('OUT_OF_RANGE', PACKET_FIELD, name, `must be a non-negative integer, got ${value}`);
+}
+
+/**
+ * Encoded size of a StreamData frame carrying `length` bytes, without building the frame.
+ *
+ * @example
+ * ```ts
+ * streamDataFrameSize(1n, 0n, 6); // 13: type, length prefix, id, offset, and 1 + 6 bytes of data
+ * ```
+ */
+export function streamDataFrameSize(streamId: bigint, offset: bigint, length: number): number {
+  const content = varUIntSize(streamId) + varUIntSize(offset) + varOctetStringSize(length);
+  return 1 + lengthPrefixSize(content) + content;
+}
+
+/**
+ * The most bytes a StreamData frame at (`streamId`, `offset`) can carry within `room` encoded
+ * bytes; 0 if not even an empty frame fits. Length prefixes grow with the length, so the answer
+ * is found from an estimate stepped down a few bytes at most.
+ *
+ * @example
+ * ```ts
+ * maxStreamDataLength(1n, 0n, 32_000); // 31,989
+ * ```
+ */
+export function maxStreamDataLength(streamId: bigint, offset: bigint, room: number): number {
+  const empty = streamDataFrameSize(streamId, offset, 0);
+  if (room <= empty) return 0;
+  let length = room - empty;
+  while (length > 0 && streamDataFrameSize(streamId, offset, length) > room) length -= 1;
+  return length;
 }

@@ -1,9 +1,10 @@
 import { ErrorCode, FrameType, IlpPacketType, MAX_U64, type Frame, type StreamPacket } from '../../lib/wire/types';
 import { receivePacket, type ReceiverContext, MAX_PACKET_SEQUENCE, withRoundingAllowance } from '../../lib/connection/receiver';
 import { StreamRegistry } from '../../lib/connection/stream-registry';
+import { DataWindows } from '../../lib/connection/data-windows';
 import type { DataAndMoneyStream, StreamHost } from '../../lib/stream/stream';
 
-const host: StreamHost = { wake: () => undefined, closeStream: () => undefined };
+const host: StreamHost = { wake: () => undefined, closeStream: () => undefined, streamReceiveWindow: 262_144, dataConsumed: () => undefined };
 
 function serverContext() {
   const announced: DataAndMoneyStream[] = [];
@@ -21,6 +22,7 @@ function serverContext() {
     },
     addressReplyFrames: () => [{ type: FrameType.ConnectionAssetDetails, sourceAssetCode: 'XYZ', sourceAssetScale: 2 }],
     takeQueuedFrames: () => queued.splice(0),
+    data: new DataWindows(1_048_576),
   };
   return { context, announced, queued, address: () => address };
 }

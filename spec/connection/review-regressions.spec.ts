@@ -132,16 +132,21 @@ describe('review regressions', () => {
     await server.close();
   });
 
-  it('29-3.6-a: stream data is refused (not fulfilled and dropped) until data streams exist', async () => {
+  it('29-4.4.3, 29-4.4.4-a: stream data is accepted: the packet is fulfilled, the bytes reach data$, and the reply advertises both data limits', async () => {
     const network = createMemoryNetwork();
-    const server = await createServer({ plugin: network.server });
+    const server = await createServer({ plugin: network.server, streamReceiveWindow: 40_000, connectionReceiveWindow: 100_000 });
+    const read: string[] = [];
+    server.connections$.subscribe((c) => c.streams$.subscribe((s) => s.data$.subscribe((chunk) => read.push(chunk.toString()))));
     await network.client.connect();
     const { destinationAccount, sharedSecret } = server.generateAddressAndSecret();
     const reply = await sendRaw(network.client, destinationAccount, sharedSecret, [{ type: FrameType.StreamData, streamId: 1n, offset: 0n, data: Buffer.from('hello') }], 1n);
-    expect(reply).toMatchObject({ type: IlpPacketType.Reject, code: 'F99' });
-    expect(decodePacket(deriveKeys(sharedSecret).decrypt(reply.data)).frames).toContainEqual(
-      expect.objectContaining({ type: FrameType.StreamClose, streamId: 1n, errorCode: ErrorCode.ApplicationError }),
-    );
+    expect(reply.type).toBe(IlpPacketType.Fulfill);
+    expect(read).toEqual(['hello']);
+    const frames = decodePacket(deriveKeys(sharedSecret).decrypt(reply.data)).frames;
+    // The limits in the reply were computed before the bytes were read: 0 consumed + the windows.
+    expect(frames).toContainEqual({ type: FrameType.StreamMaxData, streamId: 1n, maxOffset: 40_000n });
+    expect(frames).toContainEqual({ type: FrameType.ConnectionMaxData, maxOffset: 100_000n });
+    expect(frames.some((f) => f.type === FrameType.StreamClose)).toBe(false);
     await server.close();
   });
 });

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_STREAM_ID, StreamRegistry } from '../../lib/connection/stream-registry';
 import type { StreamHost } from '../../lib/stream/stream';
 
-const host: StreamHost = { wake: () => undefined, closeStream: () => undefined };
+const host: StreamHost = { wake: () => undefined, closeStream: () => undefined, streamReceiveWindow: 262_144, dataConsumed: () => undefined };
 
 describe('StreamRegistry (RFC 29 §3.3, §4.4.1)', () => {
   it('29-3.3-a / 29-4.4.1-b: clients open odd ids from 1, servers even ids from 2', () => {

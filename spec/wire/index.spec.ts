@@ -21,7 +21,9 @@ describe('lib/wire public surface', () => {
         'isIlpAddress',
         'isStreamDecodeError',
         'isStreamEncodeError',
-        'sizeWithFrame',
+        'maxStreamDataLength',
+      'sizeWithFrame',
+      'streamDataFrameSize',
       ].sort(),
     );
   });
