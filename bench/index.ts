@@ -1,19 +1,20 @@
 /**
  * The side-by-side benchmark: the same scenarios against this library and against
  * ilp-protocol-stream 2.7.1 in one process, over the same in-memory network, printed as one
- * table of medians and ours/ref ratios. The receiver scenario is the exception: there both senders
- * pay @interledger/stream-receiver, and the ref column is @interledger/pay. Speed and memory are
- * measured here, never asserted in tests. How runs are taken (warm-up, interleaving, medians) is
- * in ./harness.ts and follows /work/shared/research/perf-anchor.md.
+ * table of medians and ours/ref ratios (money in packets/s, bytes in MiB/s, memory in KiB). The
+ * receiver scenario is the exception: there both senders pay @interledger/stream-receiver, and
+ * the ref column is @interledger/pay. Speed and memory are measured here, never asserted in
+ * tests. How runs are taken (warm-up, interleaving, medians) is in ./harness.ts and follows
+ * /work/shared/research/perf-anchor.md.
  *
  * Environment (or the equivalent flags, handy after `npm run bench --`):
  * - `BENCH_QUICK=1` / `--quick`: a ~30 s smoke run (fewer, shorter runs; smaller amounts).
  * - `BENCH_ONLY=codec,money` / `--only=codec,money`: only these scenarios (codec, crypto, money,
- *   receiver, connect, memory), still in that order.
+ *   receiver, data, connect, memory), still in that order.
  *
- * The memory scenario needs `global.gc`. Without `--expose-gc` this process re-runs itself as a
- * child with the flag (same argv, ts-node or not) and passes its exit code on; running with the
- * flag skips that extra start-up.
+ * The memory scenario and the data scenario's paused-reader rows need `global.gc`. Without
+ * `--expose-gc` this process re-runs itself as a child with the flag (same argv, ts-node or not)
+ * and passes its exit code on; running with the flag skips that extra start-up.
  *
  * Progress goes to stderr, the table to stdout. The process ends on its own: every scenario
  * closes its servers and connections, and leftover handles are reported, not killed.
@@ -23,6 +24,7 @@
  * node --expose-gc -r ts-node/register/transpile-only bench/index.ts
  * BENCH_QUICK=1 BENCH_ONLY=crypto,money npx ts-node --transpile-only bench/index.ts
  * npm run bench -- --quick --only=connect,memory
+ * BENCH_ONLY=data npm run bench
  * ```
  */
 import { spawnSync } from 'node:child_process';
@@ -33,12 +35,16 @@ import { type BenchSettings, type Row, type Scenario, formatTable, formatTargets
 import { codecScenario } from './scenarios/codec';
 import { connectScenario } from './scenarios/connect';
 import { cryptoScenario } from './scenarios/crypto';
+import { dataScenario } from './scenarios/data';
 import { memoryScenario } from './scenarios/memory';
 import { moneyScenario } from './scenarios/money';
 import { receiverScenario } from './scenarios/receiver';
 
-/** In run order; memory is last because its forced GCs would slow whatever ran after it. */
-const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, receiverScenario, connectScenario, memoryScenario];
+/**
+ * In run order; memory is last because its forced GCs would slow whatever ran after it. data
+ * forces GCs too, at its end (paused-reader rows); connect, next, warms up for 1.5 s first.
+ */
+const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, receiverScenario, dataScenario, connectScenario, memoryScenario];
 
 function selectScenarios(only: string | undefined): Scenario[] {
   if (!only) return [...SCENARIOS];
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const settings: BenchSettings = { quick: process.env.BENCH_QUICK === '1' || args.includes('--quick') };
   const selected = selectScenarios(process.env.BENCH_ONLY ?? args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
-  if (selected.includes(memoryScenario) && typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+  if ((selected.includes(memoryScenario) || selected.includes(dataScenario)) && typeof (globalThis as { gc?: unknown }).gc !== 'function') {
     process.exitCode = reexecWithGc();
     return;
   }

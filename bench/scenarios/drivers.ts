@@ -5,7 +5,11 @@
  *
  * The receiving side does what an application does: accept every stream without a limit and
  * listen for its money. The reference needs `setReceiveMax` for that (its default is 0); ours
- * accepts up to 2^64-1 by default.
+ * accepts up to 2^64-1 by default. For bytes, the server either hands every chunk to
+ * {@link ServerDataOptions.onData} (ours: a `data$` subscriber; the reference: a `'data'`
+ * listener) or, with {@link ServerDataOptions.paused}, leaves them unread, so the receive window
+ * fills and the sender blocks (ours: no `data$` subscriber and `pauseData()`; the reference:
+ * `stream.pause()`).
  *
  * @example
  * ```ts
@@ -18,7 +22,7 @@
  * ```
  */
 import type { Connection as RefConnection, DataAndMoneyStream as RefStream, Server as RefServer } from 'ilp-protocol-stream';
-import { createConnection, createServer, type Connection, type MemoryPlugin, type Server } from '../../lib';
+import { createConnection, createServer, type Connection, type DataAndMoneyStream, type MemoryPlugin, type Server } from '../../lib';
 import { reference as referenceModule } from '../../spec/interop/reference-shim';
 
 /**
@@ -32,6 +36,27 @@ import { reference as referenceModule } from '../../spec/interop/reference-shim'
 export interface Credentials {
   readonly destinationAccount: string;
   readonly sharedSecret: Buffer;
+}
+
+/**
+ * What a server does with the bytes of its incoming streams. Without these options it does
+ * nothing about them (what the money scenarios want).
+ *
+ * @example
+ * ```ts
+ * let received = 0;
+ * const server = await ours.startServer(network.server, { onData: (chunk) => (received += chunk.length) });
+ * const stalled = await reference.startServer(other.server, { paused: true }); // bytes left unread
+ * ```
+ */
+export interface ServerDataOptions {
+  /** Called with every chunk of every incoming stream, in stream order. */
+  readonly onData?: (chunk: Buffer) => void;
+  /**
+   * Never reads: ours subscribes nothing to `data$` and calls `pauseData()`, the reference calls
+   * `stream.pause()`, so incoming bytes wait in the stream up to its receive window.
+   */
+  readonly paused?: boolean;
 }
 
 /**
@@ -62,6 +87,40 @@ export interface BenchServer {
 export interface BenchStream {
   /** Resolves once this stream's fulfilled total reaches `total` source units. */
   sendTotal(total: number): Promise<void>;
+  /** Starts writing `data` on this stream (nothing else is written on it) and returns at once. */
+  sendData(data: Buffer): BenchDataSend;
+}
+
+/**
+ * One write in progress, as {@link BenchStream.sendData} started it.
+ *
+ * @example
+ * ```ts
+ * const send = client.createStream().sendData(Buffer.alloc(1 << 20));
+ * setTimeout(() => console.log(send.movedBytes()), 100);
+ * await send.done;
+ * ```
+ */
+export interface BenchDataSend {
+  /**
+   * Bytes of the write the sender has moved so far; stops growing while the sender is blocked.
+   * Ours: bytes the peer acknowledged (DataProgress.acknowledged). The reference: its outgoing
+   * offset, i.e. bytes put in packets (it has no acknowledgement counter; once it is blocked
+   * every packet has settled, so the two agree then).
+   */
+  movedBytes(): number;
+  /**
+   * Ours: resolves once the peer acknowledged every byte (`sendData` completed), rejects if it
+   * errors. The reference: resolves once its write callback ran, i.e. every byte was put in a
+   * packet. Never an unhandled rejection: it has a no-op handler attached.
+   */
+  readonly done: Promise<void>;
+  /**
+   * Bytes the implementation copied out of the caller's buffer when the write started, held until
+   * the write finishes: ours' `sendData` copies its whole input (so the caller may reuse its
+   * buffer); the reference queues the caller's buffer itself, so 0.
+   */
+  readonly copiedBytes: number;
 }
 
 /**
@@ -77,6 +136,8 @@ export interface BenchClient {
   createStream(): BenchStream;
   /** Closes the connection cleanly. */
   end(): Promise<void>;
+  /** Closes the connection at once, dropping whatever is still queued (a blocked write). */
+  destroy(): Promise<void>;
 }
 
 /**
@@ -89,8 +150,8 @@ export interface BenchClient {
  */
 export interface Implementation {
   readonly label: string;
-  /** Connects `plugin`, fetches IL-DCP and listens. */
-  startServer(plugin: MemoryPlugin): Promise<BenchServer>;
+  /** Connects `plugin`, fetches IL-DCP and listens; `data` says what to do with incoming bytes. */
+  startServer(plugin: MemoryPlugin, data?: ServerDataOptions): Promise<BenchServer>;
   /** IL-DCP, handshake and rate probe; resolves once the connection is open. */
   connect(plugin: MemoryPlugin, credentials: Credentials): Promise<BenchClient>;
 }
@@ -105,11 +166,16 @@ export interface Implementation {
  */
 export const ours: Implementation = {
   label: 'ilp-stream-rx',
-  async startServer(plugin) {
+  async startServer(plugin, data) {
     const server: Server = await createServer({ plugin });
     let moneyEvents = 0;
+    const { onData, paused = false } = data ?? {};
     server.connections$.subscribe((connection) =>
-      connection.streams$.subscribe((stream) => stream.money$.subscribe(() => (moneyEvents += 1))),
+      connection.streams$.subscribe((stream) => {
+        stream.money$.subscribe(() => (moneyEvents += 1));
+        if (onData) stream.data$.subscribe(onData);
+        if (paused) stream.pauseData();
+      }),
     );
     return {
       credentials: () => server.generateAddressAndSecret(),
@@ -122,11 +188,35 @@ export const ours: Implementation = {
   async connect(plugin, credentials) {
     const connection: Connection = await createConnection({ plugin, ...credentials });
     return {
-      createStream: () => connection.createStream(),
+      createStream: () => {
+        const stream = connection.createStream();
+        return { sendTotal: (total) => stream.sendTotal(total), sendData: (bytes) => sendOursData(stream, bytes) };
+      },
       end: () => connection.end(),
+      destroy: () => connection.destroy(),
     };
   },
 };
+
+/** Ours' `sendData`, subscribed once, as a {@link BenchDataSend}. */
+function sendOursData(stream: DataAndMoneyStream, bytes: Buffer): BenchDataSend {
+  let acknowledged = 0;
+  const done = new Promise<void>((resolve, reject) => {
+    stream.sendData(bytes).subscribe({ next: (progress) => (acknowledged = progress.acknowledged), error: reject, complete: resolve });
+  });
+  done.catch(() => undefined);
+  return { movedBytes: () => acknowledged, done, copiedBytes: bytes.length };
+}
+
+/** The reference's `write`, as a {@link BenchDataSend}. */
+function sendRefData(stream: RefStream, bytes: Buffer): BenchDataSend {
+  const done = new Promise<void>((resolve, reject) => {
+    stream.write(bytes, (error?: Error | null) => (error ? reject(error) : resolve()));
+  });
+  done.catch(() => undefined);
+  // Its `outgoingOffset` is protected; `_getOutgoingOffsets` is the public view of it.
+  return { movedBytes: () => stream._getOutgoingOffsets().current, done, copiedBytes: 0 };
+}
 
 // The reference accepts money up to its stream's receive max; this is u64 max, i.e. no limit.
 const REF_NO_LIMIT = '18446744073709551615';
@@ -141,14 +231,17 @@ const REF_NO_LIMIT = '18446744073709551615';
  */
 export const reference: Implementation = {
   label: 'ilp-protocol-stream 2.7.1',
-  async startServer(plugin) {
+  async startServer(plugin, data) {
     // The reference types its plugin parameter with its own copy of the plugin interface.
     const server: RefServer = await referenceModule.createServer({ plugin: plugin as never });
     let moneyEvents = 0;
+    const { onData, paused = false } = data ?? {};
     server.on('connection', (connection: RefConnection) =>
       connection.on('stream', (stream: RefStream) => {
         stream.setReceiveMax(REF_NO_LIMIT);
         stream.on('money', () => (moneyEvents += 1));
+        if (onData) stream.on('data', onData);
+        if (paused) stream.pause();
       }),
     );
     return {
@@ -164,9 +257,10 @@ export const reference: Implementation = {
     return {
       createStream: () => {
         const stream = connection.createStream();
-        return { sendTotal: (total) => stream.sendTotal(total) };
+        return { sendTotal: (total) => stream.sendTotal(total), sendData: (bytes) => sendRefData(stream, bytes) };
       },
       end: () => connection.end(),
+      destroy: () => connection.destroy(),
     };
   },
 };

@@ -60,6 +60,11 @@ export class DataWindows implements ConnectionDataContext {
     if (maxOffset > this.remoteLimit) this.remoteLimit = maxOffset;
   }
 
+  /** The peer's ConnectionMaxData as we know it. */
+  get remoteLimitValue(): bigint {
+    return this.remoteLimit;
+  }
+
   /** New bytes we may still send (29-5.3.3-a). */
   get sendRoom(): bigint {
     return this.remoteLimit > this.sentBytes ? this.remoteLimit - this.sentBytes : 0n;

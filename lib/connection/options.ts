@@ -40,10 +40,12 @@ export interface ConnectionTuning {
   idleTimeoutMs?: number;
   /**
    * Bytes the peer may send on one stream beyond what its consumer took (our StreamMaxData is
-   * `consumed + this`): the most a stream buffers for a slow or absent consumer. Default 262,144.
+   * `consumed + this`): the most a stream buffers for a slow or absent consumer. Default
+   * 1,048,576: at 1 ms one-way latency a window of 256 KiB halves throughput. A server holding
+   * many connections with readers that may stall should lower it (and `connectionReceiveWindow`).
    */
   streamReceiveWindow?: number;
-  /** The same for all streams together (our ConnectionMaxData). Default 1,048,576. */
+  /** The same for all streams together (our ConnectionMaxData). Default 2,097,152. */
   connectionReceiveWindow?: number;
   /**
    * A packet rejected with a temporary error (T-family, R00 or expiry) is sent again after
@@ -69,8 +71,8 @@ export const CONNECTION_DEFAULTS = {
   initialWindow: 16,
   packetExpiryMs: 30_000,
   idleTimeoutMs: 60_000,
-  streamReceiveWindow: 262_144,
-  connectionReceiveWindow: 1_048_576,
+  streamReceiveWindow: 1_048_576,
+  connectionReceiveWindow: 2_097_152,
   retryBaseDelayMs: 100,
   retryFactor: 2,
   retryMaxDelayMs: 5_000,

@@ -19,7 +19,7 @@
  * sender.wake(); // something new to send
  * ```
  */
-import { Observable, Subject, defer, map, of, shareReplay, tap, timeout } from 'rxjs';
+import { Observable, Subject, type Subscription, defer, map, of, shareReplay, tap, timeout, timer } from 'rxjs';
 import { ErrorCode, FrameType, IlpPacketType, type Frame } from '../wire/types';
 import { ConnectionError } from '../errors';
 import type { StreamRegistry } from './stream-registry';
@@ -32,6 +32,7 @@ import { RateBounds } from './send/rate-bounds';
 import { type RetryPolicy, retryTemporary } from './send/retry-policy';
 import { type Quote, computeQuote } from './send/quote';
 import type { DataWindows } from './data-windows';
+import type { DataAndMoneyStream } from '../stream/stream';
 import { type Link, type Outcome, transmit } from './transmit';
 import type { ConnectionState, ConnectionTotals, ExchangeRate } from './types';
 
@@ -93,6 +94,16 @@ export const PROBE_ROUNDS = 12;
 /** How long `end()` waits for the reply to its ConnectionClose before closing anyway. */
 export const CLOSE_REPLY_WAIT_MS = 1_000;
 
+/**
+ * While bytes wait on the peer's data limit and nothing is in flight, the sender asks again with
+ * StreamDataBlocked after this long, doubling up to {@link BLOCKED_PROBE_MAX_MS}: a peer that only
+ * reports its window in replies (ilp-protocol-stream with a flowing reader) would otherwise never
+ * tell us it has room.
+ */
+export const BLOCKED_PROBE_FIRST_MS = 5;
+/** The longest wait between two blocked probes. */
+export const BLOCKED_PROBE_MAX_MS = 1_000;
+
 /** Sends a connection's packets. */
 export class ConnectionSender {
   private control: Frame[] = [];
@@ -112,6 +123,8 @@ export class ConnectionSender {
   private failures = 0;
   private closeSent = false;
   private probeRunning = false;
+  private blockedProbe: Subscription | undefined;
+  private blockedProbeDelay = BLOCKED_PROBE_FIRST_MS;
   private reportedStreamIdLimit: bigint | undefined;
 
   constructor(
@@ -233,7 +246,46 @@ export class ConnectionSender {
     } finally {
       this.pumping = false;
     }
+    this.maybeProbeBlocked();
     this.maybeSendClose();
+  }
+
+  /** Streams whose new bytes wait on the peer's limits (not on the congestion window). */
+  private dataBlockedStreams(): DataAndMoneyStream[] {
+    const connectionFull = this.windows.sendRoom === 0n;
+    return this.sendableStreams().filter(
+      (stream) => stream.state !== 'closed' && stream.outgoing.waitsOnPeer(connectionFull),
+    );
+  }
+
+  /** Schedules a blocked probe if bytes wait on the peer and no reply is coming that could lift it. */
+  private maybeProbeBlocked(): void {
+    if (this.stopped || this.inFlight > 0 || this.blockedProbe) return;
+    const state = this.connection.state;
+    if ((state !== 'open' && state !== 'closing') || !this.connection.hasRemoteAddress) return;
+    if (this.dataBlockedStreams().length === 0) return;
+    const delay = this.blockedProbeDelay;
+    this.blockedProbeDelay = Math.min(delay * 2, BLOCKED_PROBE_MAX_MS);
+    this.blockedProbe = timer(delay, this.link.scheduler).subscribe(() => {
+      this.blockedProbe = undefined;
+      this.sendBlockedProbe();
+    });
+  }
+
+  /** A packet of its own saying where we are blocked; the peer's reply carries its current limits. */
+  private sendBlockedProbe(): void {
+    if (this.stopped || this.inFlight > 0) return;
+    const streams = this.dataBlockedStreams();
+    if (streams.length === 0) return;
+    const frames: Frame[] = streams.map((stream) => ({ type: FrameType.StreamDataBlocked, streamId: stream.id, maxOffset: stream.outgoing.remoteMaxOffset }));
+    if (this.windows.sendRoom === 0n) frames.push({ type: FrameType.ConnectionDataBlocked, maxOffset: this.windows.remoteLimitValue });
+    this.inFlight += 1;
+    const settled = (): void => {
+      this.inFlight -= 1;
+      this.wake();
+      if (this.stopped && this.inFlight === 0) this.connection.drained();
+    };
+    this.sendTracked({ amount: 0n, frames, fulfillable: true, minDestination: 0n }).subscribe({ next: settled, error: settled });
   }
 
   private pullPackets(): void {
@@ -266,6 +318,7 @@ export class ConnectionSender {
         return;
       }
       this.windows.addSent(plan.newBytes);
+      if (plan.newBytes > 0n) this.blockedProbeDelay = BLOCKED_PROBE_FIRST_MS;
       this.sendMoneyPacket(plan, control);
     }
   }
@@ -275,8 +328,11 @@ export class ConnectionSender {
     if (this.closeSent || !this.connection.hasRemoteAddress) return;
     this.closeSent = true;
     const frames = this.closeFrames(code, message);
-    // The outcome does not matter: we are closing either way. Errors are swallowed, never unhandled.
-    transmit(this.link, { amount: 0n, frames, fulfillable: false, minDestination: 0n }).subscribe({ error: () => undefined });
+    // The outcome does not matter: we are closing either way. Errors are swallowed, never unhandled,
+    // and the wait is capped like end()'s, so a peer that never answers keeps no timer alive.
+    transmit(this.link, { amount: 0n, frames, fulfillable: false, minDestination: 0n })
+      .pipe(timeout({ first: Math.min(CLOSE_REPLY_WAIT_MS, this.settings.expiryMs), with: () => of(undefined), scheduler: this.link.scheduler }))
+      .subscribe({ error: () => undefined });
   }
 
   /**
@@ -287,6 +343,8 @@ export class ConnectionSender {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.blockedProbe?.unsubscribe();
+    this.blockedProbe = undefined;
     this.stopped$.next();
     this.stopped$.complete();
   }

@@ -95,13 +95,18 @@ export class IncomingData {
    */
   read(): Buffer[] {
     const out: Buffer[] = [];
-    while (this.segments[0] && this.segments[0].offset === this.consumedOffset) {
-      const segment = this.segments.shift() as Segment;
-      out.push(segment.data);
-      this.consumedOffset += BigInt(segment.data.length);
-      this.buffered -= segment.data.length;
-    }
+    for (let chunk = this.readOne(); chunk; chunk = this.readOne()) out.push(chunk);
     return out;
+  }
+
+  /** Takes the next chunk in order, if it is here, counting it as consumed. */
+  readOne(): Buffer | undefined {
+    const segment = this.segments[0];
+    if (!segment || segment.offset !== this.consumedOffset) return undefined;
+    this.segments.shift();
+    this.consumedOffset += BigInt(segment.data.length);
+    this.buffered -= segment.data.length;
+    return segment.data;
   }
 
   /** True if every byte up to the highest offset was read (no gap left). */

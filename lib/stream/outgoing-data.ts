@@ -31,18 +31,32 @@ export interface WriteListener {
   done(): void;
 }
 
-/** One write: bytes the user asked to send. */
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One write: bytes the user asked to send. The caller's buffer is kept, not copied (as a Node
+ * Writable does), and let go once every byte of it went into a packet.
+ */
 export class DataWrite {
   /** Bytes placed in packets. */
   taken = 0;
   acknowledged = 0;
+  /** Bytes of this write (less after a withdraw). */
+  length: number;
   constructor(
     public data: Buffer,
     readonly listener: WriteListener | undefined,
-  ) {}
+  ) {
+    this.length = data.length;
+  }
 
   get progress(): DataProgress {
-    return { sent: this.taken, acknowledged: this.acknowledged, length: this.data.length };
+    return { sent: this.taken, acknowledged: this.acknowledged, length: this.length };
+  }
+
+  /** Every byte went into a packet: the caller's buffer is no longer needed. */
+  get fullyTaken(): boolean {
+    return this.taken === this.length;
   }
 }
 
@@ -89,6 +103,15 @@ export class OutgoingData {
     return this.queued === 0 && this.retransmits.length === 0 && this.inFlight === 0;
   }
 
+  /**
+   * True if new bytes wait on the peer's limits: this stream's StreamMaxData, or (when
+   * `connectionFull`) the connection's. Re-sends wait on nothing but room in a packet.
+   */
+  waitsOnPeer(connectionFull: boolean): boolean {
+    if (this.queued === 0 || this.retransmits.length > 0) return false;
+    return this.next >= this.remoteMax || connectionFull;
+  }
+
   /** True if there is something that could go into a packet now (given connection room). */
   hasSendable(connectionRoom: bigint): boolean {
     if (this.retransmits.length > 0) return true;
@@ -108,11 +131,12 @@ export class OutgoingData {
 
   /** Withdraws the bytes of `write` that were not sent yet; the rest still goes out. */
   withdraw(write: DataWrite): void {
-    const unsent = write.data.length - write.taken;
+    const unsent = write.length - write.taken;
     if (unsent === 0) return;
     this.queued -= unsent;
-    write.data = write.data.subarray(0, write.taken);
-    if (write.taken === 0) this.writes = this.writes.filter((w) => w !== write);
+    write.length = write.taken;
+    write.data = EMPTY;
+    this.writes = this.writes.filter((w) => w !== write);
   }
 
   /** Drops everything not yet sent (the stream closed). */
@@ -142,12 +166,16 @@ export class OutgoingData {
     if (this.remoteMax - this.next < room) room = this.remoteMax - this.next;
     if (connectionRoom < room) room = connectionRoom;
     if (room <= 0n || this.queued === 0) return undefined;
+    // No slivers while packets are in flight: their replies bring more room, and a packet of a
+    // few bytes costs as much as a full one ("silly window syndrome").
+    const wanted = Math.min(maxBytes, this.queued);
+    if (this.inFlight > 0 && room < BigInt(wanted)) return undefined;
     let want = Number(room);
     const pieces: Buffer[] = [];
     const parts: Array<readonly [DataWrite, number]> = [];
     for (const write of this.writes) {
       if (want === 0) break;
-      const available = write.data.length - write.taken;
+      const available = write.length - write.taken;
       if (available === 0) continue;
       const bytes = Math.min(available, want);
       pieces.push(write.data.subarray(write.taken, write.taken + bytes));
@@ -155,13 +183,18 @@ export class OutgoingData {
       write.taken += bytes;
       want -= bytes;
     }
-    const data = pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
+    // A copy: a re-send must repeat these exact bytes (29-5.3.11-c) even if the caller reuses its
+    // buffer, and the caller's buffer can be let go once all of it is in packets.
+    const data = Buffer.concat(pieces);
     const segment: DataSegment = { offset: this.next, data, parts };
     this.next += BigInt(data.length);
     this.queued -= data.length;
     this.inFlight += 1;
     // Fully sent writes leave the queue; their acknowledgements arrive through the segments.
-    while (this.writes[0] && this.writes[0].taken === this.writes[0].data.length) this.writes.shift();
+    while (this.writes[0]?.fullyTaken) {
+      const done = this.writes.shift() as DataWrite;
+      done.data = EMPTY;
+    }
     for (const [write] of parts) write.listener?.progress(write.progress);
     return segment;
   }
@@ -179,7 +212,7 @@ export class OutgoingData {
     for (const [write, bytes] of segment.parts) {
       write.acknowledged += bytes;
       write.listener?.progress(write.progress);
-      if (write.acknowledged === write.data.length && write.taken === write.data.length) write.listener?.done();
+      if (write.acknowledged === write.length && write.fullyTaken) write.listener?.done();
     }
   }
 

@@ -57,10 +57,14 @@ export interface StreamHost {
   dataConsumed(stream: DataAndMoneyStream, bytes: number): void;
 }
 
-/** Bytes for `sendData`: a copy, so the caller may reuse its buffer and a re-send is byte-identical (29-5.3.11-c). */
+/**
+ * Bytes for `sendData`: a view of the caller's bytes, not a copy (each packet copies its own
+ * segment), so a large blocked write costs no second buffer.
+ */
 function dataArgument(value: Uint8Array | string): Buffer {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (value instanceof Uint8Array) return Buffer.from(value);
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   throw new StreamError('INVALID_ARGUMENT', `data must be a Uint8Array or a string, got ${value === null ? 'null' : typeof value}`);
 }
 
@@ -236,7 +240,9 @@ export class DataAndMoneyStream {
   private readonly activeOrders = new Map<SendOrder, (error: Error) => void>();
 
   /**
-   * Sends `data` (bytes, or a string as UTF-8) each time the result is subscribed. Emits
+   * Sends `data` (bytes, or a string as UTF-8) each time the result is subscribed. The bytes are
+   * read as they go into packets: do not change them until the progress reports them `sent`
+   * (as with a Node Writable). Emits
    * {@link DataProgress} after each packet that carried or acknowledged some of it, and completes
    * once the peer acknowledged every byte. Writes go out in subscription order; unsubscribing
    * withdraws the bytes that have not left yet (bytes already sent are still delivered).
@@ -454,17 +460,19 @@ export class DataAndMoneyStream {
   deliverData(): void {
     if (this.delivering) return;
     this.delivering = true;
+    let bytes = 0;
     try {
-      while (!this.dataPaused && this.dataSubscribers.size > 0 && this.incoming.readable) {
-        let bytes = 0;
-        for (const chunk of this.incoming.read()) {
-          bytes += chunk.length;
-          for (const subscriber of [...this.dataSubscribers]) subscriber.next(chunk);
-        }
-        this.host.dataConsumed(this, bytes);
+      // One chunk at a time: a subscriber that pauses (a full Node reader) stops the very next one,
+      // and only bytes actually emitted count as consumed.
+      while (!this.dataPaused && this.dataSubscribers.size > 0) {
+        const chunk = this.incoming.readOne();
+        if (!chunk) break;
+        bytes += chunk.length;
+        for (const subscriber of [...this.dataSubscribers]) subscriber.next(chunk);
       }
     } finally {
       this.delivering = false;
+      if (bytes > 0) this.host.dataConsumed(this, bytes);
     }
     this.endDataIfDrained();
   }
