@@ -115,12 +115,6 @@ export interface BenchDataSend {
    * packet. Never an unhandled rejection: it has a no-op handler attached.
    */
   readonly done: Promise<void>;
-  /**
-   * Bytes the implementation copied out of the caller's buffer when the write started, held until
-   * the write finishes: ours' `sendData` copies its whole input (so the caller may reuse its
-   * buffer); the reference queues the caller's buffer itself, so 0.
-   */
-  readonly copiedBytes: number;
 }
 
 /**
@@ -205,7 +199,7 @@ function sendOursData(stream: DataAndMoneyStream, bytes: Buffer): BenchDataSend 
     stream.sendData(bytes).subscribe({ next: (progress) => (acknowledged = progress.acknowledged), error: reject, complete: resolve });
   });
   done.catch(() => undefined);
-  return { movedBytes: () => acknowledged, done, copiedBytes: bytes.length };
+  return { movedBytes: () => acknowledged, done };
 }
 
 /** The reference's `write`, as a {@link BenchDataSend}. */
@@ -215,7 +209,7 @@ function sendRefData(stream: RefStream, bytes: Buffer): BenchDataSend {
   });
   done.catch(() => undefined);
   // Its `outgoingOffset` is protected; `_getOutgoingOffsets` is the public view of it.
-  return { movedBytes: () => stream._getOutgoingOffsets().current, done, copiedBytes: 0 };
+  return { movedBytes: () => stream._getOutgoingOffsets().current, done };
 }
 
 // The reference accepts money up to its stream's receive max; this is u64 max, i.e. no limit.

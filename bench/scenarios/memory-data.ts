@@ -6,15 +6,12 @@
  * heap plus external memory (Buffers' backing stores) since before the write is the figure.
  *
  * The written buffer is allocated before the baseline, so the caller's own buffer is not counted:
- * the first row is everything the two implementations added, sender and receiver. Ours'
- * `sendData` copies its whole input (the caller may reuse its buffer), and that copy stays while
- * the write is blocked; the reference queues the caller's buffer itself. The second row takes
- * that copy ({@link BenchDataSend.copiedBytes}) off the first, so what remains is what a paused
+ * the row is everything the two implementations added, sender and receiver. Both queue the
+ * caller's buffer itself (ours copies one segment per packet), so what remains is what a paused
  * reader makes the pair hold, to compare with the receive window that bounds what the receiver
- * may buffer: ours' `streamReceiveWindow` (default 262,144 B), the reference's Readable
- * highWaterMark (16,384 B on Node 20). A run throws if less external memory grew than the copy
- * it takes off, so a stale `copiedBytes` cannot post a small figure. Needs `global.gc` (node
- * --expose-gc); bench/index.ts re-executes itself with it when missing.
+ * may buffer: ours' `streamReceiveWindow` (default 1 MiB), the reference's Readable highWaterMark
+ * (16,384 B on Node 20). Needs `global.gc` (node --expose-gc); bench/index.ts re-executes itself
+ * with it when missing.
  *
  * @example
  * ```ts
@@ -25,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { CONNECTION_DEFAULTS } from '../../lib';
 import { createMemoryNetwork } from '../../lib/network';
-import { type BenchSettings, type Row, type Run, type Summary, formatNumber, interleave, progress, summarize } from '../harness';
+import { type BenchSettings, type Row, type Run, formatNumber, interleave, progress, summarize } from '../harness';
 import { type BenchDataSend, type Implementation, implementations } from './drivers';
 
 const KIB = 1024;
@@ -92,8 +89,6 @@ interface PausedDetail {
   readonly external: number;
   /** Bytes the sender moved before it stalled: what the receiver holds unread. */
   readonly moved: number;
-  /** The sender's own copy of the write (BenchDataSend.copiedBytes). */
-  readonly copied: number;
 }
 
 function pausedRun(impl: Implementation, size: number, details: PausedDetail[]): Run {
@@ -122,28 +117,19 @@ function pausedRun(impl: Implementation, size: number, details: PausedDetail[]):
     if (bytes.length !== size) throw new Error('unreachable');
     const heap = after.heapUsed - before.heapUsed;
     const external = after.external - before.external;
-    if (external < send.copiedBytes) {
-      throw new Error(`${impl.label}: external memory grew ${external} B, less than the ${send.copiedBytes} B copy the driver says the write holds`);
-    }
-    if (!warmup) details.push({ heap, external, moved, copied: send.copiedBytes });
+    if (!warmup) details.push({ heap, external, moved });
     return (heap + external) / KIB;
   };
 }
 
 const median = (values: readonly number[]): number => summarize(values).median;
 
-/** The runs' figures less each run's own copy of the write, in KiB. */
-function lessCopy(summary: Summary, details: readonly PausedDetail[]): Summary {
-  return summarize(summary.values.map((kib, i) => kib - (details[i]?.copied ?? NaN) / KIB));
-}
-
 /**
- * The paused-reader rows, KiB (lower is better): what the pair retained once a large write
- * stalled, then the same less the sender's own copy of the write.
+ * The paused-reader row, KiB (lower is better): what the pair retained once a large write stalled.
  *
  * @example
  * ```ts
- * const [total, lessCopy] = await pausedReaderRows({ quick: false }); // both in KiB
+ * const [retained] = await pausedReaderRows({ quick: false }); // KiB
  * ```
  */
 export async function pausedReaderRows({ quick }: BenchSettings): Promise<Row[]> {
@@ -168,16 +154,9 @@ export async function pausedReaderRows({ quick }: BenchSettings): Promise<Row[]>
       ours,
       ref,
       better: 'lower',
-      notes: `sender + receiver, ${STALL_MS} ms after the sender stalled, after forced GC; ours ${split(oursDetails)}, ref ${split(refDetails)}; ` +
-        `ours' sendData copies its input: ${kib(oursDetails, 'copied')}`,
-    },
-    {
-      scenario: `${label}: less write's copy`,
-      unit: 'KiB',
-      ours: lessCopy(ours, oursDetails),
-      ref: lessCopy(ref, refDetails),
-      better: 'lower',
-      notes: `ours ${held(oursDetails, CONNECTION_DEFAULTS.streamReceiveWindow)} (streamReceiveWindow); ref ${held(refDetails, REF_RECEIVE_WINDOW)} (highWaterMark)`,
+      notes:
+        `sender + receiver, ${STALL_MS} ms after the sender stalled, after forced GC; ours ${split(oursDetails)}, ref ${split(refDetails)}; ` +
+        `ours ${held(oursDetails, CONNECTION_DEFAULTS.streamReceiveWindow)} (streamReceiveWindow); ref ${held(refDetails, REF_RECEIVE_WINDOW)} (highWaterMark)`,
     },
   ];
 }
