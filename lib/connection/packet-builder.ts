@@ -112,14 +112,12 @@ function addData(streams: readonly DataAndMoneyStream[], frames: Frame[], dataRo
   let size = -1;
   for (const stream of streams) {
     if (stream.state === 'closed') continue;
-    const blocked = stream.outgoing.blockedAt();
-    if (blocked !== undefined) frames.push({ type: FrameType.StreamDataBlocked, streamId: stream.id, maxOffset: blocked });
     while (stream.outgoing.hasSendable(dataRoom - newBytes)) {
       if (size < 0) size = encodedPacketSize({ ...WIDEST_HEADER, frames });
-      // The frame count may grow a byte; the offset is at most the stream's next new offset.
+      // The frame count may grow a byte; the offset is the segment's own (a re-send's is lower).
       const room = MAX_PLAINTEXT_SIZE - size - 1;
-      const maxBytes = maxStreamDataLength(stream.id, stream.outgoing.nextOffset, room);
-      if (maxBytes === 0) return { segments, newBytes };
+      const maxBytes = maxStreamDataLength(stream.id, stream.outgoing.nextSegmentOffset, room);
+      if (maxBytes === 0) break;
       const nextBefore = stream.outgoing.nextOffset;
       const segment = stream.takeData(maxBytes, dataRoom - newBytes);
       if (!segment) break;
@@ -128,6 +126,18 @@ function addData(streams: readonly DataAndMoneyStream[], frames: Frame[], dataRo
       size = sizeWithFrame(size, frames.length, frame);
       frames.push(frame);
       segments.push({ stream, segment });
+    }
+    // After taking: only bytes still held back by the peer's limit make the stream blocked.
+    const blocked = stream.outgoing.unreportedBlock();
+    if (blocked !== undefined) {
+      const frame: Frame = { type: FrameType.StreamDataBlocked, streamId: stream.id, maxOffset: blocked };
+      const grown = size >= 0 ? sizeWithFrame(size, frames.length, frame) : -1;
+      // In a full packet it waits for the next one (or the blocked probe).
+      if (grown <= MAX_PLAINTEXT_SIZE) {
+        stream.outgoing.blockedAt();
+        size = grown;
+        frames.push(frame);
+      }
     }
   }
   return { segments, newBytes };

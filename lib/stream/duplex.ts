@@ -55,17 +55,25 @@ export function toDuplex(stream: DataAndMoneyStream, options: DuplexOptions = {}
         called = true;
         callback(error);
       };
+      // Over a synchronous network the write can complete inside subscribe(), before `sub` exists.
+      let finished = false;
       const sub = stream.sendData(chunk).subscribe({
         next: (progress) => {
           if (progress.sent === progress.length) done();
         },
-        error: (error: Error) => done(error),
+        error: (error: Error) => {
+          finished = true;
+          done(error);
+        },
         complete: () => {
-          writes.delete(sub);
+          finished = true;
           done();
         },
       });
-      if (!sub.closed) writes.add(sub);
+      if (!finished) {
+        writes.add(sub);
+        sub.add(() => writes.delete(sub));
+      }
     },
     final(callback) {
       stream.end().then(() => callback(), callback);

@@ -86,6 +86,11 @@ export class OutgoingData {
     return this.next;
   }
 
+  /** The offset the next segment starts at: a re-send's, else the next new byte's. */
+  get nextSegmentOffset(): bigint {
+    return this.retransmits[0]?.offset ?? this.next;
+  }
+
   /** The peer's limit: the largest offset it accepts (StreamMaxData). */
   get remoteMaxOffset(): bigint {
     return this.remoteMax;
@@ -221,8 +226,14 @@ export class OutgoingData {
    * (29-4.4.4-e); undefined otherwise.
    */
   blockedAt(): bigint | undefined {
+    const at = this.unreportedBlock();
+    if (at !== undefined) this.reportedBlockedAt = at;
+    return at;
+  }
+
+  /** What {@link blockedAt} would report, without counting it as reported. */
+  unreportedBlock(): bigint | undefined {
     if (this.queued === 0 || this.next < this.remoteMax || this.reportedBlockedAt === this.remoteMax) return undefined;
-    this.reportedBlockedAt = this.remoteMax;
     return this.remoteMax;
   }
 }

@@ -266,7 +266,12 @@ export class DataAndMoneyStream {
         }
         let finished = false;
         const write = this.outgoing.write(bytes, {
-          progress: (progress) => subscriber.next(progress),
+          progress: (progress) => {
+            subscriber.next(progress);
+            // A subscriber that left inside next() (take(1) over a synchronous network) withdraws
+            // now, before the subscribe call even returned its teardown.
+            if (subscriber.closed && !finished) this.outgoing.withdraw(write);
+          },
           done: () => {
             finished = true;
             this.activeWrites.delete(write);
