@@ -6,12 +6,13 @@
  * got agree (RFC 29 §3.4, §4.4.2; RFC 27 §error codes; checklist 29-3.4-a..e, 27-Err-T, 27-F08-a,
  * E27..E31).
  */
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { type Observable, firstValueFrom, lastValueFrom } from 'rxjs';
 import {
   CONNECTION_DEFAULTS,
   type Connection,
   type ConnectionError,
   type ConnectionTuning,
+  type DataAndMoneyStream,
   type ExchangeRate,
   type IlpPrepare,
   type IlpReject,
@@ -123,6 +124,36 @@ function expectExactTotals(env: Env, client: Connection): void {
   expect(env.serverConnection()?.totals.received ?? 0n).toBe(fulfilled.destinationAmountFulfilled);
 }
 
+/**
+ * Starts `payment` (a sendMoney on one of `client`'s streams) and waits until the connection
+ * closes: `error` is what it closed with, `sending` the payment's own rejection (see errorOf).
+ */
+async function untilClosed(client: Connection, payment: Observable<unknown>): Promise<{ error: unknown; sending: Promise<unknown> }> {
+  const closed = closedWith(client);
+  const sending = errorOf(lastValueFrom(payment));
+  return { error: await closed, sending };
+}
+
+/** `error` is a ConnectionError SEND_FAILED carrying the ILP reject code `ilpCode`. */
+function expectSendFailed(error: unknown, ilpCode: string): void {
+  expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
+  expect((error as ConnectionError).ilpCode).toBe(ilpCode);
+}
+
+/** Runs `change` once, the first time `stream`'s totals show at least `sent` units sent. */
+function onceSent(stream: DataAndMoneyStream, sent: bigint, change: () => void): void {
+  let done = false;
+  stream.totals$.subscribe({
+    next: (totals) => {
+      if (!done && totals.sent >= sent) {
+        done = true;
+        change();
+      }
+    },
+    error: () => undefined,
+  });
+}
+
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -224,20 +255,9 @@ describe('minExchangeRate (29-3.4-a, 29-3.4-d, E27)', () => {
   it('29-3.4-e: the rate dropping to 0.3 mid-payment ends the send with EXCHANGE_RATE; sender, network and receiver agree exactly', async () => {
     const env = await setup({ exchangeRate: 0.5, maxPacketAmount: 1000 });
     const client = await env.connect({ minExchangeRate: 0.4 });
-    const closed = closedWith(client);
     const stream = client.createStream();
-    let dropped = false;
-    stream.totals$.subscribe({
-      next: (t) => {
-        if (!dropped && t.sent >= 5_000n) {
-          dropped = true;
-          env.network.setExchangeRate(0.3);
-        }
-      },
-      error: () => undefined,
-    });
-    const sending = errorOf(lastValueFrom(stream.sendMoney(50_000)));
-    const error = await closed;
+    onceSent(stream, 5_000n, () => env.network.setExchangeRate(0.3));
+    const { error, sending } = await untilClosed(client, stream.sendMoney(50_000));
     expect(isConnectionError(error, 'EXCHANGE_RATE')).toBe(true);
     expect(await sending).toBeInstanceOf(Error);
     await sleep(20);
@@ -397,23 +417,11 @@ describe('F08 Amount Too Large (27-F08-a, E30)', () => {
   it('E30: the path max dropping to 0 mid-payment fails the send with SEND_FAILED (F08) and exact totals', async () => {
     const env = await setup({ maxPacketAmount: 1000 });
     const client = await env.connect();
-    const closed = closedWith(client);
     const stream = client.createStream();
-    let dropped = false;
-    stream.totals$.subscribe({
-      next: (t) => {
-        if (!dropped && t.sent >= 3_000n) {
-          dropped = true;
-          env.network.setMaxPacketAmount(0);
-        }
-      },
-      error: () => undefined,
-    });
-    const sending = errorOf(lastValueFrom(stream.sendMoney(10_000)));
-    const error = (await closed) as ConnectionError;
-    expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
-    expect(error.ilpCode).toBe('F08');
-    expect(error.message).toMatch(/max packet amount is 0/);
+    onceSent(stream, 3_000n, () => env.network.setMaxPacketAmount(0));
+    const { error, sending } = await untilClosed(client, stream.sendMoney(10_000));
+    expectSendFailed(error, 'F08');
+    expect((error as Error).message).toMatch(/max packet amount is 0/);
     expect(await sending).toBeInstanceOf(Error);
     await sleep(10);
     expect(client.totals.sent).toBeGreaterThanOrEqual(3_000n);
@@ -455,11 +463,8 @@ describe('temporary rejects (27-Err-T, E31)', () => {
     const before = { ...env.network.stats.clientToServer };
     env.inject((prepare) => (prepare.amount > 0n ? ilpReject('T04', 'Insufficient Liquidity', undefined, 'test.busy') : undefined));
     const startAt = env.prepares.length;
-    const closed = closedWith(client);
-    const sending = errorOf(lastValueFrom(client.createStream().sendMoney(5_000)));
-    const error = (await closed) as ConnectionError;
-    expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
-    expect(error.ilpCode).toBe('T04');
+    const { error, sending } = await untilClosed(client, client.createStream().sendMoney(5_000));
+    expectSendFailed(error, 'T04');
     expect(await sending).toBeInstanceOf(Error);
     await sleep(10);
     const money = env.prepares.slice(startAt).filter((p) => p.amount > 0n);
@@ -495,9 +500,7 @@ describe('temporary rejects (27-Err-T, E31)', () => {
       expect(client.totals.delivered).toBe(1_000n);
     } else {
       expect(result).toBeInstanceOf(Error);
-      const error = (await closedWith(client)) as ConnectionError;
-      expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
-      expect(error.ilpCode).toBe('T04');
+      expectSendFailed(await closedWith(client), 'T04');
       // Three sends, three T04s: nothing may have arrived (a fourth send would have got through).
       expect(client.totals.delivered).toBe(0n);
       expect(env.serverReceived()).toBe(0n);
@@ -511,11 +514,8 @@ describe('temporary rejects (27-Err-T, E31)', () => {
     const client = await env.connect({ retryAttempts: 3, initialWindow: 4 });
     env.inject((prepare) => (prepare.amount > 0n ? ilpReject('T04', 'Insufficient Liquidity', undefined, 'test.busy') : undefined));
     const startAt = env.prepares.length;
-    const closed = closedWith(client);
-    void errorOf(lastValueFrom(client.createStream().sendMoney(5_000)));
-    const error = (await closed) as ConnectionError;
-    expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
-    expect(error.ilpCode).toBe('T04');
+    const { error } = await untilClosed(client, client.createStream().sendMoney(5_000));
+    expectSendFailed(error, 'T04');
     await sleep(10);
     const money = env.prepares.slice(startAt).filter((p) => p.amount > 0n);
     expect(money.length).toBeGreaterThanOrEqual(3);
@@ -538,11 +538,8 @@ describe('final rejects (27-Err-F)', () => {
       finals += 1;
       return ilpReject(code, 'final', undefined, 'test.connie');
     });
-    const closed = closedWith(client);
-    const sending = errorOf(lastValueFrom(client.createStream().sendMoney(10_000)));
-    const error = (await closed) as ConnectionError;
-    expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
-    expect(error.ilpCode).toBe(code);
+    const { error, sending } = await untilClosed(client, client.createStream().sendMoney(10_000));
+    expectSendFailed(error, code);
     expect(await sending).toBeInstanceOf(Error);
     await sleep(10);
     // Not retried: at most one final reject per packet that was in flight.
@@ -557,11 +554,8 @@ describe('final rejects (27-Err-F)', () => {
     const client = await env.connect({ window: 1 });
     const startAt = env.prepares.length;
     env.inject((prepare) => (prepare.amount > 0n ? ilpReject('F02', 'Unreachable', undefined, 'test.connie') : undefined));
-    const closed = closedWith(client);
-    void errorOf(lastValueFrom(client.createStream().sendMoney(5_000)));
-    const error = (await closed) as ConnectionError;
-    expect(isConnectionError(error, 'SEND_FAILED')).toBe(true);
-    expect(error.ilpCode).toBe('F02');
+    const { error } = await untilClosed(client, client.createStream().sendMoney(5_000));
+    expectSendFailed(error, 'F02');
     await sleep(20);
     expect(env.prepares.slice(startAt).filter((p) => p.amount > 0n)).toEqual([{ amount: 1000n, rejected: 'F02' }]);
     expectExactTotals(env, client);

@@ -27,7 +27,6 @@ import {
   catchError,
   concat,
   concatMap,
-  defer,
   distinctUntilChanged,
   from,
   last,
@@ -46,20 +45,18 @@ import { type Context, marbles } from 'rxjs-marbles/jest';
 import {
   ConnectionError,
   type ConnectionTuning,
-  type DataHandler,
   type IlpPrepare,
   type IlpReject,
   type MemoryNetwork,
   type MemoryPlugin,
-  type ObservableDataHandler,
   type ObservablePlugin,
   connect,
   createMemoryNetwork,
-  deserializeIlpPrepare,
   ilpReject,
   isIldcpRequest,
   listen,
 } from '../../lib';
+import { ForwardingPlugin } from '../helpers/forwarding-plugin';
 
 const LATENCY = 10;
 
@@ -68,6 +65,13 @@ const PROBES = { a: '1000', b: '1000000', c: '1000000000', d: '1000000000000' };
 
 /** What the hook records for a Prepare: its amount, and the code the script refused it with. */
 const label = (amount: bigint, code?: string): string => (code === undefined ? `${amount}` : `${amount} ${code}`);
+
+/**
+ * Marble values for running totals: the first letter stands for `step`, the next for 2 × `step`,
+ * and so on (`runningTotals('abc', 100n)` is `{ a: 100n, b: 200n, c: 300n }`).
+ */
+const runningTotals = (letters: string, step: bigint): Record<string, bigint> =>
+  Object.fromEntries([...letters].map((letter, i) => [letter, step * BigInt(i + 1)]));
 
 /** Decides, for a client Prepare that reached the connector at `frame`, whether to refuse it. */
 type Script = (prepare: IlpPrepare, frame: number) => IlpReject | undefined;
@@ -89,45 +93,22 @@ function watchPrepares(network: MemoryNetwork, m: Context, script: Script = () =
 
 /**
  * A client plugin that passes everything to the memory plugin, except the Prepares `drop` picks:
- * their Observable never emits, as if the packet were lost on the way. Every Prepare is reported
- * to `sent` when it leaves (the subscription to `sendDataObservable`).
+ * their Observable never emits, as if the packet were lost on the way. Every Prepare (IL-DCP
+ * excluded) is reported to `sent` when it leaves (the subscription to `sendDataObservable`).
  */
-class LossyPlugin implements ObservablePlugin {
+class LossyPlugin extends ForwardingPlugin {
   constructor(
-    private readonly inner: MemoryPlugin,
+    inner: MemoryPlugin,
     private readonly drop: (prepare: IlpPrepare) => boolean,
     private readonly sent: Subject<string>,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-  disconnect(): Promise<void> {
-    return this.inner.disconnect();
-  }
-  isConnected(): boolean {
-    return this.inner.isConnected();
-  }
-  sendData(data: Buffer): Promise<Buffer> {
-    return this.inner.sendData(data);
-  }
-  registerDataHandler(handler: DataHandler): void {
-    this.inner.registerDataHandler(handler);
-  }
-  registerObservableDataHandler(handler: ObservableDataHandler): void {
-    this.inner.registerObservableDataHandler(handler);
-  }
-  deregisterDataHandler(): void {
-    this.inner.deregisterDataHandler();
-  }
-  sendDataObservable(data: Buffer): Observable<Buffer> {
-    return defer(() => {
-      const prepare = deserializeIlpPrepare(data);
-      if (isIldcpRequest(prepare)) return this.inner.sendDataObservable(data);
-      const dropped = this.drop(prepare);
-      this.sent.next(label(prepare.amount, dropped ? 'dropped' : undefined));
-      return dropped ? NEVER : this.inner.sendDataObservable(data);
-    });
+  protected override sendStreamPrepare(prepare: IlpPrepare, data: Buffer): Observable<Buffer> {
+    const dropped = this.drop(prepare);
+    this.sent.next(label(prepare.amount, dropped ? 'dropped' : undefined));
+    return dropped ? NEVER : super.sendStreamPrepare(prepare, data);
   }
 }
 
@@ -183,7 +164,19 @@ function scenario(m: Context, options: ScenarioOptions) {
     map((totals) => totals.sent),
     distinctUntilChanged(),
   );
-  return { scheduler, network, start, server$, connection$, received$, serverState$, state$, sent$ };
+  /**
+   * Once the connection is open, sends `amount` on a new stream: sendMoney's progress. `until`
+   * stops that sendMoney itself (it is subscribed when the send starts, not at frame 0).
+   */
+  const pay = (amount: number, until?: Observable<unknown>) =>
+    connection$.pipe(
+      take(1),
+      switchMap((connection) => {
+        const progress$ = connection.createStream().sendMoney(amount);
+        return until ? progress$.pipe(takeUntil(until)) : progress$;
+      }),
+    );
+  return { scheduler, network, start, server$, connection$, received$, serverState$, state$, sent$, pay };
 }
 
 describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNetwork({ latency: 10 }))', () => {
@@ -224,7 +217,7 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
   it(
     'backs off 100 then 200 frames after two T04s: the packet leaves at 60, 180 and 400, is fulfilled at 420, and counts once',
     marbles((m) => {
-      const { network, start, connection$, received$, sent$ } = scenario(m, {
+      const { network, start, received$, sent$, pay } = scenario(m, {
         maxPacketAmount: 1000,
         tuning: { retryBaseDelayMs: 100, retryFactor: 2, retryMaxDelayMs: 5000, retryAttempts: 5 },
       });
@@ -232,10 +225,7 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
       const arrivals$ = watchPrepares(network, m, (prepare) =>
         prepare.amount === 500n && refused++ < 2 ? ilpReject('T04', 'Insufficient Liquidity', undefined, 'test.memory') : undefined,
       );
-      const paid$ = connection$.pipe(
-        take(1),
-        switchMap((connection) => connection.createStream().sendMoney(500)),
-      );
+      const paid$ = pay(500);
 
       // Open at 60, when the packet of 500 leaves.
       // 70: at the connector, T04; 80: back. Retry 1 waits 100 × 2^0 = 100: leaves 180.
@@ -257,16 +247,13 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
     marbles((m) => {
       const departures = new Subject<string>();
       let lost = 0;
-      const { network, start, connection$, received$, sent$ } = scenario(m, {
+      const { network, start, received$, sent$, pay } = scenario(m, {
         maxPacketAmount: 1000,
         tuning: { packetExpiryMs: 500, retryBaseDelayMs: 100, retryFactor: 2 },
         wrapClient: (plugin) => new LossyPlugin(plugin, (prepare) => prepare.amount === 500n && lost++ === 0, departures),
       });
       const arrivals$ = watchPrepares(network, m);
-      const paid$ = connection$.pipe(
-        take(1),
-        switchMap((connection) => connection.createStream().sendMoney(500)),
-      );
+      const paid$ = pay(500);
 
       // 40: the probes leave (at the connector at 50). Open at 60: the packet of 500 leaves and is
       // lost: it never reaches the connector and nothing answers. It expires at 60 + 500 = 560:
@@ -286,7 +273,7 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
   it(
     'grows the window by slow start from initialWindow 2 up to window 6, and halves it once for a burst of six T04s',
     marbles((m) => {
-      const { network, start, connection$, state$, serverState$ } = scenario(m, {
+      const { network, start, connection$, state$, serverState$, pay } = scenario(m, {
         maxPacketAmount: 100,
         tuning: { initialWindow: 2, window: 6, retryBaseDelayMs: 100, retryFactor: 2 },
       });
@@ -298,11 +285,7 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
         take(1),
         switchMap(() => arrivals$),
       );
-      const paid$ = connection$.pipe(
-        take(1),
-        switchMap((connection) => connection.createStream().sendMoney(3000)),
-        last(),
-      );
+      const paid$ = pay(3000).pipe(last());
 
       // 3000 units in packets of 100 (the probe learned the limit 100, open at 80): 30 packets.
       // Each round trip is 20 frames; each packet reaches the connector 10 frames after it left.
@@ -336,13 +319,9 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
   it(
     'with window 1 sends exactly like concatMap over the packets, one round trip (2 × latency) each',
     marbles((m) => {
-      const { scheduler, network, start, connection$, state$, received$ } = scenario(m, { maxPacketAmount: 100, tuning: { window: 1 } });
+      const { scheduler, network, start, connection$, state$, received$, pay } = scenario(m, { maxPacketAmount: 100, tuning: { window: 1 } });
       const arrivals$ = watchPrepares(network, m);
-      const paid$ = connection$.pipe(
-        take(1),
-        switchMap((connection) => connection.createStream().sendMoney(500)),
-        share(),
-      );
+      const paid$ = pay(500).pipe(share());
       const opened$ = connection$.pipe(take(1));
 
       // What happened: each Prepare as it reaches the connector, each progress as its Fulfill is back.
@@ -378,14 +357,8 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
       m.scheduler.expectObservable(timeline$).toEqual(reference$);
       m.scheduler.expectObservable(paid$.pipe(map((progress) => progress.sent))).toEqual(referenceFulfills$);
       // Pinned as well, so that both cannot drift together: open at 80, then one packet per 20.
-      m.expect(paid$.pipe(map((progress) => progress.sent))).toBeObservable('100ms a 19ms b 19ms c 19ms d 19ms (e|)', {
-        a: 100n,
-        b: 200n,
-        c: 300n,
-        d: 400n,
-        e: 500n,
-      });
-      m.expect(received$, '^ 299ms !').toBeObservable('90ms a 19ms b 19ms c 19ms d 19ms e', { a: 100n, b: 200n, c: 300n, d: 400n, e: 500n });
+      m.expect(paid$.pipe(map((progress) => progress.sent))).toBeObservable('100ms a 19ms b 19ms c 19ms d 19ms (e|)', runningTotals('abcde', 100n));
+      m.expect(received$, '^ 299ms !').toBeObservable('90ms a 19ms b 19ms c 19ms d 19ms e', runningTotals('abcde', 100n));
       m.expect(state$, '^ 299ms !').toBeObservable('80ms o', { o: 'open' });
       m.expect(start).toHaveSubscriptions('^ 299ms !');
     }),
@@ -423,17 +396,13 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
   it(
     'stopped by takeUntil mid-way: the packets in flight still settle and count, nothing new leaves, the rest is not sent',
     marbles((m) => {
-      const { network, start, connection$, received$, sent$ } = scenario(m, {
+      const { network, start, received$, sent$, pay } = scenario(m, {
         maxPacketAmount: 100,
         tuning: { initialWindow: 4, window: 4 },
       });
       const arrivals$ = watchPrepares(network, m);
       const stop = m.hot('135ms s');
-      const paid$ = connection$.pipe(
-        take(1),
-        switchMap((connection) => connection.createStream().sendMoney(3000).pipe(takeUntil(stop))),
-        map((progress) => progress.sent),
-      );
+      const paid$ = pay(3000, stop).pipe(map((progress) => progress.sent));
 
       // Open at 80 (probe limit 100); window 4 from the start and at most 4.
       // - 80, 100, 120: four packets of 100 leave each time, at the connector (and the server) at
@@ -443,46 +412,11 @@ describe('the send pipeline in virtual time (RFC 29 §3.4, §4.3; createMemoryNe
       // - 140: their Fulfills are back: totals.sent reaches 1200 at 140, the server got 1200 at 130,
       //   and nothing leaves after 120.
       m.expect(arrivals$, '^ 299ms !').toBeObservable('50ms (abcd) 14ms e 19ms (pppp) 14ms (pppp) 14ms (pppp)', { ...PROBES, e: '100', p: '100' });
-      m.expect(paid$).toBeObservable('100ms (abcd) 14ms (efgh) 9ms |', {
-        a: 100n,
-        b: 200n,
-        c: 300n,
-        d: 400n,
-        e: 500n,
-        f: 600n,
-        g: 700n,
-        h: 800n,
-      });
+      m.expect(paid$).toBeObservable('100ms (abcd) 14ms (efgh) 9ms |', runningTotals('abcdefgh', 100n));
       m.expect(stop).toHaveSubscriptions('80ms ^ 54ms !');
-      m.expect(sent$, '^ 299ms !').toBeObservable('80ms a 19ms (bcde) 14ms (fghi) 14ms (jklm)', {
-        a: 0n,
-        b: 100n,
-        c: 200n,
-        d: 300n,
-        e: 400n,
-        f: 500n,
-        g: 600n,
-        h: 700n,
-        i: 800n,
-        j: 900n,
-        k: 1000n,
-        l: 1100n,
-        m: 1200n,
-      });
-      m.expect(received$, '^ 299ms !').toBeObservable('90ms (abcd) 14ms (efgh) 14ms (ijkl)', {
-        a: 100n,
-        b: 200n,
-        c: 300n,
-        d: 400n,
-        e: 500n,
-        f: 600n,
-        g: 700n,
-        h: 800n,
-        i: 900n,
-        j: 1000n,
-        k: 1100n,
-        l: 1200n,
-      });
+      // a: 0 at open, then b = 100, c = 200, …, m = 1200.
+      m.expect(sent$, '^ 299ms !').toBeObservable('80ms a 19ms (bcde) 14ms (fghi) 14ms (jklm)', { a: 0n, ...runningTotals('bcdefghijklm', 100n) });
+      m.expect(received$, '^ 299ms !').toBeObservable('90ms (abcd) 14ms (efgh) 14ms (ijkl)', runningTotals('abcdefghijkl', 100n));
       m.expect(start).toHaveSubscriptions('^ 299ms !');
       m.flush();
       expect(network.stats.clientToServer.sourceAmountFulfilled).toBe(1200n);

@@ -5,6 +5,9 @@
  * and spec/interop/data-btp.spec.ts; the pairs themselves come from reference-peers.ts and
  * btp-peers.ts.
  *
+ * Whole tests that run the same over both transports live here too ({@link sendDataToRefTest},
+ * {@link refWritesToOurDataTest}): each spec passes the function that makes its kind of pair.
+ *
  * Byte-identical means: the receiver's running SHA-256 over every byte it read, in the order it
  * read them, equals the SHA-256 of the payload the sender wrote, and the lengths agree. Payloads
  * are random, so a reordered, dropped or repeated chunk changes the digest.
@@ -12,11 +15,47 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { lastValueFrom } from 'rxjs';
 import { toDuplex, type Connection, type DataAndMoneyStream } from '../../lib';
 import type { RefConnection, RefStream } from './reference-peers';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
+
+/**
+ * A transfer that moved no byte for this long has stalled (the `stallMs` of {@link unlessStalled}
+ * in the data interop specs).
+ *
+ * @example
+ * ```ts
+ * await unlessStalled(sent, () => reader.sink.length, 'the reference reading our bytes', STALL_MS);
+ * ```
+ */
+export const STALL_MS = 3000;
+
+/**
+ * How long the receiving stream may take to appear once the sender started.
+ *
+ * @example
+ * ```ts
+ * const { reader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
+ * ```
+ */
+export const APPEAR_MS = 3000;
+
+/**
+ * The sizes every whole-transfer test runs with, as `[label, bytes]` rows for `it.each`: one
+ * MiB, and sixteen (many windows' worth, so flow control turns over many times).
+ *
+ * @example
+ * ```ts
+ * it.each(TRANSFER_SIZES)('sendData(%s) arrives identical', sendDataToRefTest(toRefServer), 20_000);
+ * ```
+ */
+export const TRANSFER_SIZES: Array<[label: string, bytes: number]> = [
+  ['1 MiB', MiB],
+  ['16 MiB', 16 * MiB],
+];
 
 /** `bytes` random bytes: any loss, repeat or reordering shows in the digest. */
 export function payload(bytes: number): Buffer {
@@ -109,6 +148,22 @@ export function readRef(stream: RefStream): Reader {
     stream.once('error', (error: unknown) => resolve({ kind: 'error', error }));
   });
   return { sink, ended, lengthAtEnd: () => atEnd };
+}
+
+/**
+ * Checks that `reader`'s input ended cleanly (waiting up to 2 s for it, naming `what` if it does
+ * not) after exactly the bytes of `data`: no byte missing, repeated or reordered, none after the end.
+ *
+ * @example
+ * ```ts
+ * await stream.end();
+ * await expectEndedAfter(reader, data, "the reference stream's 'end'");
+ * ```
+ */
+export async function expectEndedAfter(reader: Reader, data: Buffer, what: string): Promise<void> {
+  expect(await within(reader.ended, 2000, what)).toEqual({ kind: 'end' });
+  expect(reader.lengthAtEnd()).toBe(data.length);
+  expect(reader.sink.digest()).toEqual(digestOf(data));
 }
 
 /** Reads our stream through `data$`. */
@@ -211,7 +266,24 @@ export interface SlowReaderRun {
   readonly maxHeld: number;
   /** Largest `stream.incoming.bufferedBytes + duplex.readableLength` sampled. */
   readonly maxHeldWithDuplex: number;
-  readonly errors: { ours: unknown[]; ref: string[] };
+  readonly errors: BothErrors;
+  /** What the run was asked for. */
+  readonly options: SlowReaderOptions;
+}
+
+/**
+ * A slow-reader run: bytes sent, the Duplex's highWaterMark, the Writable's delay per chunk, the stall limit.
+ *
+ * @example
+ * ```ts
+ * const options: SlowReaderOptions = { size: MiB, readableHighWaterMark: 16 * KiB, delayMs: 10, stallMs: STALL_MS };
+ * ```
+ */
+export interface SlowReaderOptions {
+  readonly size: number;
+  readonly readableHighWaterMark: number;
+  readonly delayMs: number;
+  readonly stallMs: number;
 }
 
 /**
@@ -220,12 +292,9 @@ export interface SlowReaderRun {
  * Writable that calls back `delayMs` after each chunk. Every 2 ms it samples what the stream
  * holds (`incoming.bufferedBytes`, an internal field) and that plus what the Duplex holds.
  */
-export async function slowReaderOnOurSide(
-  connect: (onConnection: (connection: Connection) => void) => Promise<{ ours: Connection; ref: RefConnection }>,
-  options: { size: number; readableHighWaterMark: number; delayMs: number; stallMs: number },
-): Promise<SlowReaderRun> {
+export async function slowReaderOnOurSide(connect: ToOurServer, options: SlowReaderOptions): Promise<SlowReaderRun> {
   const data = payload(options.size);
-  const ours = ourStreams((stream) => {
+  const { errors, refStream, ourSide } = await refStreamToOurs(connect, (stream) => {
     const sink = new ByteSink();
     const duplex = toDuplex(stream, { readableHighWaterMark: options.readableHighWaterMark });
     const held = sampleMax(() => stream.incoming.bufferedBytes, 2);
@@ -233,13 +302,10 @@ export async function slowReaderOnOurSide(
     const piped = quiet(pipeline(duplex, slowWritable(sink, options.delayMs, 1024)));
     return { stream, sink, piped, held, heldWithDuplex };
   });
-  const pair = await connect(ours.onConnection);
-  const errors = errorsOf(pair);
-  const refStream = pair.ref.createStream();
 
   const started = Date.now();
   const written = quiet(writeRef(refStream, data, 16 * KiB, { end: true }));
-  const { stream, sink, piped, held, heldWithDuplex } = await within(ours.first, 3000, 'our server stream to appear');
+  const { stream, sink, piped, held, heldWithDuplex } = await ourSide();
   try {
     await unlessStalled(piped, () => sink.length, 'our slow Duplex reader', options.stallMs);
     await within(written, 2000, "the reference stream's end() callback");
@@ -247,7 +313,55 @@ export async function slowReaderOnOurSide(
     held.stop();
     heldWithDuplex.stop();
   }
-  return { data, sink, stream, elapsed: Date.now() - started, maxHeld: held.stop(), maxHeldWithDuplex: heldWithDuplex.stop(), errors: errors() };
+  return {
+    data,
+    sink,
+    stream,
+    elapsed: Date.now() - started,
+    maxHeld: held.stop(),
+    maxHeldWithDuplex: heldWithDuplex.stop(),
+    errors: errors(),
+    options,
+  };
+}
+
+/**
+ * The checks of a slow-reader run whose stream had the receive window `streamReceiveWindow`: every
+ * byte arrived identical, the stream closed, neither side saw an error, the stream never held more
+ * than the window plus the Duplex's highWaterMark (RFC 29 §4.4.4), and the reader really was the
+ * bottleneck: the run took at least one delay per largest possible chunk, and bytes waited in the
+ * stream meanwhile.
+ *
+ * @example
+ * ```ts
+ * const run = await slowReaderOnOurSide(toOurServer, { size: MiB, readableHighWaterMark: 16 * KiB, delayMs: 10, stallMs: STALL_MS });
+ * expectSlowReaderRun(run, 64 * KiB);
+ * ```
+ */
+export function expectSlowReaderRun(run: SlowReaderRun, streamReceiveWindow: number): void {
+  const { size, readableHighWaterMark, delayMs } = run.options;
+  expect(run.sink.digest()).toEqual(digestOf(run.data));
+  expect(run.stream.state).toBe('closed');
+  expect(run.errors).toEqual({ ours: [], ref: [] });
+  expect(run.maxHeld).toBeLessThanOrEqual(streamReceiveWindow + readableHighWaterMark);
+  // At least size / 32 KiB chunks (none is larger), each delayMs in the Writable.
+  expect(run.elapsed).toBeGreaterThanOrEqual((size / LARGEST_CHUNK) * delayMs);
+  expect(run.maxHeld).toBeGreaterThan(0);
+}
+
+/**
+ * What {@link refStreams} does to each reference stream as it appears.
+ *
+ * @example
+ * ```ts
+ * const options: RefStreamsOptions = { acceptMoney: true, onStream: (stream) => stream.on('money', count) };
+ * ```
+ */
+export interface RefStreamsOptions {
+  /** Raise the stream's receive max to Infinity (the reference then accepts money). */
+  readonly acceptMoney?: boolean;
+  /** Runs synchronously when the stream appears, after its reader was attached. */
+  readonly onStream?: (stream: RefStream, reader: Reader) => void;
 }
 
 /**
@@ -256,7 +370,7 @@ export async function slowReaderOnOurSide(
  * for money; data needs nothing of the kind, so data-only readers leave it alone (which also
  * leaves the reference's own send loop idle: it is a pure reader, see the module notes).
  */
-export function refStreams(options: { acceptMoney?: boolean; onStream?: (stream: RefStream, reader: Reader) => void } = {}): {
+export function refStreams(options: RefStreamsOptions = {}): {
   onConnection: (connection: RefConnection) => void;
   first: Promise<{ stream: RefStream; reader: Reader }>;
 } {
@@ -284,8 +398,160 @@ export function ourStreams<T>(attach: (stream: DataAndMoneyStream) => T): { onCo
   };
 }
 
+/**
+ * Both sides of an interop pair, over memory or BTP: our connection and the reference's.
+ *
+ * @example
+ * ```ts
+ * const pair: InteropPair = await refClientToOurServerOverBtp({});
+ * ```
+ */
+export interface InteropPair {
+  readonly ours: Connection;
+  readonly ref: RefConnection;
+}
+
+/**
+ * The errors {@link errorsOf} collected: ours as thrown, the reference's as messages.
+ *
+ * @example
+ * ```ts
+ * const none: BothErrors = { ours: [], ref: [] };
+ * expect(errors()).toEqual(none);
+ * ```
+ */
+export interface BothErrors {
+  ours: unknown[];
+  ref: string[];
+}
+
+/**
+ * Makes a pair of our client and a reference server that hands its connections to
+ * `onConnection` (over memory or over BTP).
+ *
+ * @example
+ * ```ts
+ * const toRefServer: ToRefServer = (onConnection) => ourClientToRefServer({}, { onConnection });
+ * ```
+ */
+export type ToRefServer<P extends InteropPair = InteropPair> = (onConnection: (connection: RefConnection) => void) => Promise<P>;
+
+/**
+ * Makes a pair of a reference client and our server that hands its connections to
+ * `onConnection` (over memory or over BTP).
+ *
+ * @example
+ * ```ts
+ * const toOurServer: ToOurServer = (onConnection) => refClientToOurServer({}, { onConnection });
+ * ```
+ */
+export type ToOurServer<P extends InteropPair = InteropPair> = (onConnection: (connection: Connection) => void) => Promise<P>;
+
+/**
+ * Our client → the reference server, made by `connect`: both sides' errors collected from the
+ * start, and a stream opened on our client. `refSide()` waits (up to {@link APPEAR_MS}) for the
+ * reference's side of that stream, which appears with the first packet, read through `'data'`
+ * from its first byte; `options` as for {@link refStreams}.
+ *
+ * @example
+ * ```ts
+ * const { pair, errors, stream, refSide } = await ourStreamToRef((onConnection) => ourClientToRefServer({}, { onConnection }));
+ * const sent = quiet(lastValueFrom(stream.sendData(payload(MiB))));
+ * const { reader } = await refSide();
+ * ```
+ */
+export async function ourStreamToRef<P extends InteropPair>(
+  connect: ToRefServer<P>,
+  options: RefStreamsOptions = {},
+): Promise<{ pair: P; errors: () => BothErrors; stream: DataAndMoneyStream; refSide: () => Promise<{ stream: RefStream; reader: Reader }> }> {
+  const ref = refStreams(options);
+  const pair = await connect(ref.onConnection);
+  const errors = errorsOf(pair);
+  const stream = pair.ours.createStream();
+  return { pair, errors, stream, refSide: () => within(ref.first, APPEAR_MS, 'the reference stream to appear') };
+}
+
+/**
+ * The reference client → our server, made by `connect`: both sides' errors collected from the
+ * start, and a stream opened on the reference client. `ourSide()` waits (up to {@link APPEAR_MS})
+ * for our server's side of that stream, which appears with the first packet, and resolves with
+ * what `attach` set up on it synchronously when it appeared.
+ *
+ * @example
+ * ```ts
+ * const { errors, refStream, ourSide } = await refStreamToOurs(toOurServer, (stream) => ({ stream, reader: readOurs(stream) }));
+ * const written = quiet(writeRef(refStream, data, 64 * KiB, { end: true }));
+ * const { stream, reader } = await ourSide();
+ * ```
+ */
+export async function refStreamToOurs<T, P extends InteropPair>(
+  connect: ToOurServer<P>,
+  attach: (stream: DataAndMoneyStream) => T,
+): Promise<{ pair: P; errors: () => BothErrors; refStream: RefStream; ourSide: () => Promise<T> }> {
+  const ours = ourStreams(attach);
+  const pair = await connect(ours.onConnection);
+  const errors = errorsOf(pair);
+  const refStream = pair.ref.createStream();
+  return { pair, errors, refStream, ourSide: () => within(ours.first, APPEAR_MS, 'our server stream to appear') };
+}
+
+/**
+ * The test "our client sendData()s `size` random bytes to the reference server": sendData
+ * completes once every byte was acknowledged, the reference reads them all through `'data'`
+ * (SHA-256 and length equal), no error on either side, our connection stays open. Shared by the
+ * memory and BTP interop specs, for `it.each(TRANSFER_SIZES)`.
+ *
+ * @example
+ * ```ts
+ * it.each(TRANSFER_SIZES)('sendData(%s): the reference reads every byte', sendDataToRefTest(toRefServer), 20_000);
+ * ```
+ */
+export function sendDataToRefTest(connect: ToRefServer): (label: string, size: number) => Promise<void> {
+  return async (_label, size) => {
+    const data = payload(size);
+    const { pair, errors, stream, refSide } = await ourStreamToRef(connect);
+
+    const sent = quiet(lastValueFrom(stream.sendData(data)));
+    const { reader } = await refSide();
+    const last = await unlessStalled(sent, () => reader.sink.length, `the reference reading our ${size} bytes`, STALL_MS);
+    expect(last).toEqual({ sent: size, acknowledged: size, length: size });
+    // Acknowledged means the reference took the bytes; its 'data' events may follow a tick later.
+    await unlessStalled(reader.sink.reached(size), () => reader.sink.length, 'the reference emitting the acknowledged bytes', STALL_MS);
+    expect(reader.sink.digest()).toEqual(digestOf(data));
+    expect(errors()).toEqual({ ours: [], ref: [] });
+    expect(pair.ours.state).toBe('open');
+  };
+}
+
+/**
+ * The test "the reference client write()s `size` random bytes in 64 KiB chunks and end()s": our
+ * server's data$ emits every byte (SHA-256 and length equal) and then completes, the reference's
+ * end() calls back, our stream is closed, no error on either side, our connection stays open.
+ * Shared by the memory and BTP interop specs, for `it.each(TRANSFER_SIZES)`.
+ *
+ * @example
+ * ```ts
+ * it.each(TRANSFER_SIZES)('the reference write()s %s; our data$ emits every byte', refWritesToOurDataTest(toOurServer), 20_000);
+ * ```
+ */
+export function refWritesToOurDataTest(connect: ToOurServer): (label: string, size: number) => Promise<void> {
+  return async (_label, size) => {
+    const data = payload(size);
+    const { pair, errors, refStream, ourSide } = await refStreamToOurs(connect, (stream) => ({ stream, reader: readOurs(stream) }));
+
+    const written = quiet(writeRef(refStream, data, 64 * KiB, { end: true }));
+    const { stream, reader } = await ourSide();
+    await unlessStalled(reader.ended, () => reader.sink.length, `our data$ reading ${size} bytes`, STALL_MS);
+    await expectEndedAfter(reader, data, 'our data$ to complete');
+    await within(written, 2000, "the reference stream's end() callback");
+    expect(stream.state).toBe('closed');
+    expect(errors()).toEqual({ ours: [], ref: [] });
+    expect(pair.ours.state).toBe('open');
+  };
+}
+
 /** Both connections' errors, collected from now on; both lists must stay empty. */
-export function errorsOf(pair: { ours: Connection; ref: RefConnection }): () => { ours: unknown[]; ref: string[] } {
+export function errorsOf(pair: InteropPair): () => BothErrors {
   const ours = ourErrors(pair.ours);
   const ref = refErrors(pair.ref);
   return () => ({ ours, ref });

@@ -10,25 +10,20 @@
  * helpers take no tuning), reading twice the default stream window. Transfers are
  * watched for progress: one that stalls fails within seconds, saying how far it got.
  */
-import { lastValueFrom } from 'rxjs';
 import { CONNECTION_DEFAULTS } from '../../lib';
 import { closeAllBtpPairs, ourClientToRefServerOverBtp, refClientToOurServerOverBtp } from '../helpers/btp-peers';
 import type { RefConnection } from '../helpers/reference-peers';
 import {
   KiB,
-  LARGEST_CHUNK,
-  MiB,
-  digestOf,
-  errorsOf,
-  ourStreams,
-  payload,
-  quiet,
-  readOurs,
-  refStreams,
+  STALL_MS,
+  TRANSFER_SIZES,
+  type ToOurServer,
+  type ToRefServer,
+  expectSlowReaderRun,
+  refWritesToOurDataTest,
+  sendDataToRefTest,
   slowReaderOnOurSide,
-  unlessStalled,
   within,
-  writeRef,
 } from '../helpers/data-peers';
 
 jest.setTimeout(20_000);
@@ -52,63 +47,26 @@ afterEach(async () => {
   await closeAllBtpPairs();
 });
 
-/** A transfer that moved no byte for this long has stalled. */
-const STALL_MS = 3000;
-/** How long the receiving stream may take to appear once the sender started. */
-const APPEAR_MS = 3000;
 /** Each test's jest timeout: the 16 MiB ones take a few seconds over loopback. */
 const TEST_MS = 20_000;
 
-describe('§4.4.3, §5.3.11 over BTP: our client → reference server', () => {
-  it.each([
-    ['1 MiB', MiB],
-    ['16 MiB', 16 * MiB],
-  ])(
-    "§4.4.3, §5.3.11 StreamData: sendData(%s) over two BTP hops completes once acknowledged; the reference reads every byte via 'data' (sha256 + length equal)",
-    async (_label, size) => {
-      const data = payload(size);
-      const ref = refStreams();
-      const pair = track(await ourClientToRefServerOverBtp({}, { onConnection: ref.onConnection }));
-      const errors = errorsOf(pair);
-      const stream = pair.ours.createStream();
+/** Our client → the reference server over BTP, its reference end tracked for teardown. */
+const toRefServer: ToRefServer = async (onConnection) => track(await ourClientToRefServerOverBtp({}, { onConnection }));
+/** The reference client → our server over BTP, its reference end tracked for teardown. */
+const toOurServer: ToOurServer = async (onConnection) => track(await refClientToOurServerOverBtp({}, { onConnection }));
 
-      const sent = quiet(lastValueFrom(stream.sendData(data)));
-      const { reader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
-      const last = await unlessStalled(sent, () => reader.sink.length, `the reference reading our ${size} bytes`, STALL_MS);
-      expect(last).toEqual({ sent: size, acknowledged: size, length: size });
-      await unlessStalled(reader.sink.reached(size), () => reader.sink.length, 'the reference emitting the acknowledged bytes', STALL_MS);
-      expect(reader.sink.digest()).toEqual(digestOf(data));
-      expect(errors()).toEqual({ ours: [], ref: [] });
-      expect(pair.ours.state).toBe('open');
-    },
+describe('§4.4.3, §5.3.11 over BTP: our client → reference server', () => {
+  it.each(TRANSFER_SIZES)(
+    "§4.4.3, §5.3.11 StreamData: sendData(%s) over two BTP hops completes once acknowledged; the reference reads every byte via 'data' (sha256 + length equal)",
+    sendDataToRefTest(toRefServer),
     TEST_MS,
   );
 });
 
 describe('§4.4.3, §5.3.11 over BTP: reference client → our server', () => {
-  it.each([
-    ['1 MiB', MiB],
-    ['16 MiB', 16 * MiB],
-  ])(
+  it.each(TRANSFER_SIZES)(
     '§4.4.3, §5.3.11 StreamData: the reference write()s %s in 64 KiB chunks over two BTP hops and end()s; our data$ emits every byte, then completes',
-    async (_label, size) => {
-      const data = payload(size);
-      const ours = ourStreams((stream) => ({ stream, reader: readOurs(stream) }));
-      const pair = track(await refClientToOurServerOverBtp({}, { onConnection: ours.onConnection }));
-      const errors = errorsOf(pair);
-      const refStream = pair.ref.createStream();
-
-      const written = quiet(writeRef(refStream, data, 64 * KiB, { end: true }));
-      const { stream, reader } = await within(ours.first, APPEAR_MS, 'our server stream to appear');
-      const end = await unlessStalled(reader.ended, () => reader.sink.length, `our data$ reading ${size} bytes`, STALL_MS);
-      expect(end).toEqual({ kind: 'end' });
-      expect(reader.lengthAtEnd()).toBe(size);
-      expect(reader.sink.digest()).toEqual(digestOf(data));
-      await within(written, 2000, "the reference stream's end() callback");
-      expect(stream.state).toBe('closed');
-      expect(errors()).toEqual({ ours: [], ref: [] });
-      expect(pair.ours.state).toBe('open');
-    },
+    refWritesToOurDataTest(toOurServer),
     TEST_MS,
   );
 });
@@ -118,24 +76,9 @@ describe('§4.4.4 over BTP: a slow reader on our side', () => {
     '§4.4.4: our server reads twice its default streamReceiveWindow through toDuplex (readableHighWaterMark 16 KiB) into a Writable calling back after 5 ms; every byte arrives and stream.incoming.bufferedBytes never exceeds streamReceiveWindow + readableHighWaterMark',
     async () => {
       const window = CONNECTION_DEFAULTS.streamReceiveWindow;
-      const highWaterMark = 16 * KiB;
-      const delayMs = 5;
       // Twice the window, so the sender must be held back by it for half of the transfer at least.
-      const size = 2 * window;
-      const run = await slowReaderOnOurSide(async (onConnection) => track(await refClientToOurServerOverBtp({}, { onConnection })), {
-        size,
-        readableHighWaterMark: highWaterMark,
-        delayMs,
-        stallMs: STALL_MS,
-      });
-      expect(run.sink.digest()).toEqual(digestOf(run.data));
-      expect(run.stream.state).toBe('closed');
-      expect(run.errors).toEqual({ ours: [], ref: [] });
-      expect(run.maxHeld).toBeLessThanOrEqual(window + highWaterMark);
-      // The reader was the bottleneck: at least size / 32 KiB chunks (none is larger) at 5 ms
-      // each, and bytes waited in the stream meanwhile.
-      expect(run.elapsed).toBeGreaterThanOrEqual((size / LARGEST_CHUNK) * delayMs);
-      expect(run.maxHeld).toBeGreaterThan(0);
+      const run = await slowReaderOnOurSide(toOurServer, { size: 2 * window, readableHighWaterMark: 16 * KiB, delayMs: 5, stallMs: STALL_MS });
+      expectSlowReaderRun(run, window);
     },
     TEST_MS,
   );

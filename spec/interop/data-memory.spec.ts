@@ -32,16 +32,24 @@ import {
   KiB,
   LARGEST_CHUNK,
   MiB,
+  type Reader,
+  STALL_MS,
   type SlowReaderRun,
+  type ToOurServer,
+  type ToRefServer,
+  TRANSFER_SIZES,
   digestOf,
-  errorsOf,
-  ourStreams,
+  expectEndedAfter,
+  expectSlowReaderRun,
+  ourStreamToRef,
   payload,
   quiet,
   readOurs,
   readRef,
   readableOf,
-  refStreams,
+  refStreamToOurs,
+  refWritesToOurDataTest,
+  sendDataToRefTest,
   sinkWritable,
   slowReaderOnOurSide,
   unlessStalled,
@@ -51,60 +59,47 @@ import {
 
 afterEach(closeAllPairs);
 
-/** A transfer that moved no byte for this long has stalled. */
-const STALL_MS = 3000;
-/** How long the receiving stream may take to appear once the sender started. */
-const APPEAR_MS = 3000;
 /** Each test's jest timeout (a stalled transfer fails long before, see STALL_MS). */
 const TEST_MS = 20_000;
 jest.setTimeout(TEST_MS);
 
-describe('§4.4.3, §5.3.11: our client → reference server, every byte identical', () => {
-  it.each([
-    ['1 MiB', MiB],
-    ['16 MiB', 16 * MiB],
-  ])(
-    '§4.4.3, §5.3.11 StreamData: sendData(%s) completes once acknowledged; the reference reads every byte via \'data\' (sha256 + length equal)',
-    async (_label, size) => {
-      const data = payload(size);
-      const ref = refStreams();
-      const pair = await ourClientToRefServer({}, { onConnection: ref.onConnection });
-      const errors = errorsOf(pair);
-      const stream = pair.ours.createStream();
+/** Our client → the reference server over the in-memory network. */
+const toRefServer: ToRefServer = (onConnection) => ourClientToRefServer({}, { onConnection });
+/** The reference client → our server over the in-memory network. */
+const toOurServer: ToOurServer = (onConnection) => refClientToOurServer({}, { onConnection });
 
-      const sent = quiet(lastValueFrom(stream.sendData(data)));
-      const { reader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
-      const last = await unlessStalled(sent, () => reader.sink.length, `the reference reading our ${size} bytes`, STALL_MS);
-      expect(last).toEqual({ sent: size, acknowledged: size, length: size });
-      // Acknowledged means the reference took the bytes; its 'data' events may follow a tick later.
-      await unlessStalled(reader.sink.reached(size), () => reader.sink.length, 'the reference emitting the acknowledged bytes', STALL_MS);
-      expect(reader.sink.digest()).toEqual(digestOf(data));
-      expect(errors()).toEqual({ ours: [], ref: [] });
-      expect(pair.ours.state).toBe('open');
-    },
+/**
+ * Waits until an echo finished both ways: each reader got `size` bytes and each writer is done,
+ * failing once neither reader moved for STALL_MS.
+ */
+function bothWays(refReader: Reader, ourReader: Reader, size: number, writers: Array<Promise<unknown>>): Promise<unknown> {
+  return unlessStalled(
+    Promise.all([...writers, refReader.sink.reached(size), ourReader.sink.reached(size)]),
+    () => refReader.sink.length + ourReader.sink.length,
+    'the echo in both directions',
+    STALL_MS,
+  );
+}
+
+describe('§4.4.3, §5.3.11: our client → reference server, every byte identical', () => {
+  it.each(TRANSFER_SIZES)(
+    '§4.4.3, §5.3.11 StreamData: sendData(%s) completes once acknowledged; the reference reads every byte via \'data\' (sha256 + length equal)',
+    sendDataToRefTest(toRefServer),
     TEST_MS,
   );
 
-  it.each([
-    ['1 MiB', MiB],
-    ['16 MiB', 16 * MiB],
-  ])(
+  it.each(TRANSFER_SIZES)(
     '§4.4.3, §5.3.11 StreamData: pipeline(Readable of 64 KiB chunks, toDuplex(stream)) with %s; the reference reads every byte, then sees \'end\'',
     async (_label, size) => {
       const data = payload(size);
-      const ref = refStreams();
-      const pair = await ourClientToRefServer({}, { onConnection: ref.onConnection });
-      const errors = errorsOf(pair);
-      const stream = pair.ours.createStream();
+      const { errors, stream, refSide } = await ourStreamToRef(toRefServer);
 
       // pipeline resolves once the Duplex finished: end() → every byte acknowledged → StreamClose.
       const piped = quiet(pipeline(readableOf(data, 64 * KiB), toDuplex(stream, { writableHighWaterMark: 64 * KiB })));
-      const { reader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
+      const { reader } = await refSide();
       await unlessStalled(piped, () => reader.sink.length, `the reference reading our ${size} bytes`, STALL_MS);
       expect(stream.state).toBe('closed');
-      expect(await within(reader.ended, 2000, "the reference stream's 'end'")).toEqual({ kind: 'end' });
-      expect(reader.lengthAtEnd()).toBe(size);
-      expect(reader.sink.digest()).toEqual(digestOf(data));
+      await expectEndedAfter(reader, data, "the reference stream's 'end'");
       expect(errors()).toEqual({ ours: [], ref: [] });
     },
     TEST_MS,
@@ -112,49 +107,23 @@ describe('§4.4.3, §5.3.11: our client → reference server, every byte identic
 });
 
 describe('§4.4.3, §5.3.11: reference client → our server, every byte identical', () => {
-  it.each([
-    ['1 MiB', MiB],
-    ['16 MiB', 16 * MiB],
-  ])(
+  it.each(TRANSFER_SIZES)(
     "§4.4.3, §5.3.11 StreamData: the reference write()s %s in 64 KiB chunks and end()s; our data$ emits every byte, then completes",
-    async (_label, size) => {
-      const data = payload(size);
-      const ours = ourStreams((stream) => ({ stream, reader: readOurs(stream) }));
-      const pair = await refClientToOurServer({}, { onConnection: ours.onConnection });
-      const errors = errorsOf(pair);
-      const refStream = pair.ref.createStream();
-
-      const written = quiet(writeRef(refStream, data, 64 * KiB, { end: true }));
-      const { stream, reader } = await within(ours.first, APPEAR_MS, 'our server stream to appear');
-      const end = await unlessStalled(reader.ended, () => reader.sink.length, `our data$ reading ${size} bytes`, STALL_MS);
-      expect(end).toEqual({ kind: 'end' });
-      expect(reader.lengthAtEnd()).toBe(size);
-      expect(reader.sink.digest()).toEqual(digestOf(data));
-      await within(written, 2000, "the reference stream's end() callback");
-      expect(stream.state).toBe('closed');
-      expect(errors()).toEqual({ ours: [], ref: [] });
-      expect(pair.ours.state).toBe('open');
-    },
+    refWritesToOurDataTest(toOurServer),
     TEST_MS,
   );
 
-  it.each([
-    ['1 MiB', MiB],
-    ['16 MiB', 16 * MiB],
-  ])(
+  it.each(TRANSFER_SIZES)(
     '§4.4.3, §5.3.11 StreamData: the reference write()s %s and end()s; pipeline(toDuplex(stream), Writable) on our side gets every byte and resolves',
     async (_label, size) => {
       const data = payload(size);
-      const ours = ourStreams((stream) => {
+      const { errors, refStream, ourSide } = await refStreamToOurs(toOurServer, (stream) => {
         const sink = new ByteSink();
         return { stream, sink, piped: quiet(pipeline(toDuplex(stream), sinkWritable(sink))) };
       });
-      const pair = await refClientToOurServer({}, { onConnection: ours.onConnection });
-      const errors = errorsOf(pair);
-      const refStream = pair.ref.createStream();
 
       const written = quiet(writeRef(refStream, data, 64 * KiB, { end: true }));
-      const { stream, sink, piped } = await within(ours.first, APPEAR_MS, 'our server stream to appear');
+      const { stream, sink, piped } = await ourSide();
       await unlessStalled(piped, () => sink.length, `our Duplex reading ${size} bytes`, STALL_MS);
       expect(sink.digest()).toEqual(digestOf(data));
       await within(written, 2000, "the reference stream's end() callback");
@@ -189,7 +158,7 @@ describe('§4.4.4 flow control: a slow reader on either side', () => {
       /** Bytes the reference had read when each pause began, and when its resume() came. */
       const pauses: Array<{ before: number; after: number }> = [];
       let pausesStarted = 0;
-      const ref = refStreams({
+      const { pair, errors, stream, refSide } = await ourStreamToRef(toRefServer, {
         onStream: (stream, reader) => {
           const pauseFor100ms = (): void => {
             pausesStarted += 1;
@@ -210,12 +179,9 @@ describe('§4.4.4 flow control: a slow reader on either side', () => {
           });
         },
       });
-      const pair = await ourClientToRefServer({}, { onConnection: ref.onConnection });
-      const errors = errorsOf(pair);
-      const stream = pair.ours.createStream();
 
       const sent = quiet(lastValueFrom(stream.sendData(data)));
-      const { reader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
+      const { reader } = await refSide();
       const progress = (): number => reader.sink.length + pauses.length;
       const last = await unlessStalled(sent, progress, 'our sendData to a pausing reader', STALL_MS);
       expect(last).toEqual({ sent: size, acknowledged: size, length: size });
@@ -235,15 +201,7 @@ describe('§4.4.4 flow control: a slow reader on either side', () => {
   it(
     '§4.4.4: our server reads through toDuplex (readableHighWaterMark 16 KiB) into a Writable calling back after 10 ms, streamReceiveWindow 64 KiB, while the reference sends 1 MiB; every byte arrives and stream.incoming.bufferedBytes never exceeds streamReceiveWindow + readableHighWaterMark',
     async () => {
-      const { data, sink, stream, elapsed, maxHeld, errors } = await slowReaderOverMemory();
-      expect(sink.digest()).toEqual(digestOf(data));
-      expect(stream.state).toBe('closed');
-      expect(errors).toEqual({ ours: [], ref: [] });
-      expect(maxHeld).toBeLessThanOrEqual(SLOW_WINDOW + SLOW_HIGH_WATER_MARK);
-      // The reader really was the bottleneck: at least 32 chunks (none over 32 KiB) at 10 ms
-      // each, and bytes waited in the stream meanwhile.
-      expect(elapsed).toBeGreaterThanOrEqual((MiB / LARGEST_CHUNK) * SLOW_DELAY_MS);
-      expect(maxHeld).toBeGreaterThan(0);
+      expectSlowReaderRun(await slowReaderOverMemory(), SLOW_WINDOW);
     },
     TEST_MS,
   );
@@ -270,21 +228,14 @@ describe('§4.4.3: both directions at once on one stream (echo)', () => {
       const ours = payload(MiB);
       const theirs = payload(MiB);
       let refWritten: Promise<void> = Promise.resolve();
-      const ref = refStreams({ onStream: (stream) => (refWritten = quiet(writeRef(stream, theirs, 64 * KiB, { end: false }))) });
-      const pair = await ourClientToRefServer({}, { onConnection: ref.onConnection });
-      const errors = errorsOf(pair);
-      const stream = pair.ours.createStream();
+      const { errors, stream, refSide } = await ourStreamToRef(toRefServer, {
+        onStream: (stream) => (refWritten = quiet(writeRef(stream, theirs, 64 * KiB, { end: false }))),
+      });
       const ourReader = readOurs(stream);
 
       const sent = quiet(lastValueFrom(stream.sendData(ours)));
-      const { reader: refReader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
-      const progress = (): number => refReader.sink.length + ourReader.sink.length;
-      await unlessStalled(
-        Promise.all([sent, refReader.sink.reached(MiB), ourReader.sink.reached(MiB), refWritten]),
-        progress,
-        'the echo in both directions',
-        STALL_MS,
-      );
+      const { reader: refReader } = await refSide();
+      await bothWays(refReader, ourReader, MiB, [sent, refWritten]);
       expect(refReader.sink.digest()).toEqual(digestOf(ours));
       expect(ourReader.sink.digest()).toEqual(digestOf(theirs));
       expect(errors()).toEqual({ ours: [], ref: [] });
@@ -297,21 +248,16 @@ describe('§4.4.3: both directions at once on one stream (echo)', () => {
     async () => {
       const ourBytes = payload(MiB);
       const theirs = payload(MiB);
-      const ours = ourStreams((stream) => ({ stream, reader: readOurs(stream), sent: quiet(lastValueFrom(stream.sendData(ourBytes))) }));
-      const pair = await refClientToOurServer({}, { onConnection: ours.onConnection });
-      const errors = errorsOf(pair);
-      const refStream = pair.ref.createStream();
+      const { errors, refStream, ourSide } = await refStreamToOurs(toOurServer, (stream) => ({
+        stream,
+        reader: readOurs(stream),
+        sent: quiet(lastValueFrom(stream.sendData(ourBytes))),
+      }));
       const refReader = readRef(refStream);
 
       const refWritten = quiet(writeRef(refStream, theirs, 64 * KiB, { end: false }));
-      const { reader: ourReader, sent } = await within(ours.first, APPEAR_MS, 'our server stream to appear');
-      const progress = (): number => refReader.sink.length + ourReader.sink.length;
-      await unlessStalled(
-        Promise.all([sent, refReader.sink.reached(MiB), ourReader.sink.reached(MiB), refWritten]),
-        progress,
-        'the echo in both directions',
-        STALL_MS,
-      );
+      const { reader: ourReader, sent } = await ourSide();
+      await bothWays(refReader, ourReader, MiB, [sent, refWritten]);
       expect(refReader.sink.digest()).toEqual(digestOf(ourBytes));
       expect(ourReader.sink.digest()).toEqual(digestOf(theirs));
       expect(errors()).toEqual({ ours: [], ref: [] });
@@ -325,20 +271,15 @@ describe('§4.4.3: the writer ends the stream after writing', () => {
     "§4.4.3, §4.4.5: our client sendData(1 MiB) then stream.end(): end() resolves after the last byte was acknowledged, and the reference sees 'end' after the last byte",
     async () => {
       const data = payload(MiB);
-      const ref = refStreams();
-      const pair = await ourClientToRefServer({}, { onConnection: ref.onConnection });
-      const errors = errorsOf(pair);
-      const stream = pair.ours.createStream();
+      const { errors, stream, refSide } = await ourStreamToRef(toRefServer);
 
       let acknowledged = 0;
       let completed = false;
       stream.sendData(data).subscribe({ next: (p) => (acknowledged = p.acknowledged), complete: () => (completed = true), error: () => undefined });
       const ended = quiet(stream.end().then(() => ({ acknowledged, completed })));
-      const { reader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
+      const { reader } = await refSide();
       expect(await unlessStalled(ended, () => reader.sink.length, 'our end() after 1 MiB', STALL_MS)).toEqual({ acknowledged: MiB, completed: true });
-      expect(await within(reader.ended, 2000, "the reference stream's 'end'")).toEqual({ kind: 'end' });
-      expect(reader.lengthAtEnd()).toBe(MiB);
-      expect(reader.sink.digest()).toEqual(digestOf(data));
+      await expectEndedAfter(reader, data, "the reference stream's 'end'");
       expect(errors()).toEqual({ ours: [], ref: [] });
     },
     TEST_MS,
@@ -352,15 +293,12 @@ describe('§4.4.3: the writer ends the stream after writing', () => {
       const size = 200 * KiB;
       expect(size).toBeLessThan(CONNECTION_DEFAULTS.streamReceiveWindow);
       const data = payload(size);
-      const ours = ourStreams((stream) => stream);
-      const pair = await refClientToOurServer({}, { onConnection: ours.onConnection });
-      const errors = errorsOf(pair);
-      const refStream = pair.ref.createStream();
+      const { errors, refStream, ourSide } = await refStreamToOurs(toOurServer, (stream) => stream);
       const refClosed = new Promise<void>((resolve) => refStream.once('close', () => resolve()));
 
       await within(writeRef(refStream, data, 64 * KiB, { end: true }), 5000, "the reference stream's end() callback");
       await within(refClosed, 2000, "the reference stream's 'close'");
-      const stream = await within(ours.first, APPEAR_MS, 'our server stream to appear');
+      const stream = await ourSide();
       // The StreamClose travels in the reference's next packet; give it a moment to arrive.
       await within(
         new Promise<void>((resolve) => stream.totals$.subscribe({ complete: resolve, error: () => resolve() })),
@@ -370,9 +308,7 @@ describe('§4.4.3: the writer ends the stream after writing', () => {
       expect(stream.state).toBe('closed');
 
       const reader = readOurs(stream);
-      expect(await within(reader.ended, 2000, 'our data$ to complete')).toEqual({ kind: 'end' });
-      expect(reader.lengthAtEnd()).toBe(size);
-      expect(reader.sink.digest()).toEqual(digestOf(data));
+      await expectEndedAfter(reader, data, 'our data$ to complete');
       expect(errors()).toEqual({ ours: [], ref: [] });
     },
     TEST_MS,
@@ -387,14 +323,14 @@ describe('§4.4.3 with §5.3.8: money and data on the same stream at the same ti
     async () => {
       const data = payload(MiB);
       let refMoney = 0n;
-      const ref = refStreams({ acceptMoney: true, onStream: (stream) => stream.on('money', (amount: string) => (refMoney += BigInt(amount))) });
-      const pair = await ourClientToRefServer(NETWORK, { onConnection: ref.onConnection });
-      const errors = errorsOf(pair);
-      const stream = pair.ours.createStream();
+      const { pair, errors, stream, refSide } = await ourStreamToRef((onConnection) => ourClientToRefServer(NETWORK, { onConnection }), {
+        acceptMoney: true,
+        onStream: (stream) => stream.on('money', (amount: string) => (refMoney += BigInt(amount))),
+      });
 
       const paid = quiet(lastValueFrom(stream.sendMoney(100_000)));
       const sent = quiet(lastValueFrom(stream.sendData(data)));
-      const { stream: refStream, reader } = await within(ref.first, APPEAR_MS, 'the reference stream to appear');
+      const { stream: refStream, reader } = await refSide();
       const progress = (): number => reader.sink.length + Number(refMoney);
       const [money] = await unlessStalled(Promise.all([paid, sent, reader.sink.reached(MiB)]), progress, 'money and bytes together', STALL_MS);
       expect(money).toEqual({ amount: 100_000n, sent: 100_000n, delivered: 50_000n });
@@ -413,18 +349,18 @@ describe('§4.4.3 with §5.3.8: money and data on the same stream at the same ti
     '§4.4.3, §5.3.8, §5.3.11: the reference client sends 100,000 units and write()s 1 MiB on one stream to our server at rate 0.5, max packet 1000; money totals exact on both ends, bytes identical',
     async () => {
       const data = payload(MiB);
-      const ours = ourStreams((stream) => {
-        let money = 0n;
-        stream.money$.subscribe((amount) => (money += amount));
-        return { stream, reader: readOurs(stream), money: () => money };
-      });
-      const pair = await refClientToOurServer(NETWORK, { onConnection: ours.onConnection });
-      const errors = errorsOf(pair);
-      const refStream = pair.ref.createStream();
+      const { pair, errors, refStream, ourSide } = await refStreamToOurs(
+        (onConnection) => refClientToOurServer(NETWORK, { onConnection }),
+        (stream) => {
+          let money = 0n;
+          stream.money$.subscribe((amount) => (money += amount));
+          return { stream, reader: readOurs(stream), money: () => money };
+        },
+      );
 
       const paid = quiet(refStream.sendTotal(100_000));
       const written = quiet(writeRef(refStream, data, 64 * KiB, { end: false }));
-      const { stream, reader, money } = await within(ours.first, APPEAR_MS, 'our server stream to appear');
+      const { stream, reader, money } = await ourSide();
       const progress = (): number => reader.sink.length + Number(money());
       await unlessStalled(Promise.all([paid, written, reader.sink.reached(MiB)]), progress, 'money and bytes together', STALL_MS);
       expect(refStream.totalSent).toBe('100000');

@@ -8,13 +8,12 @@
  * connector; with the shared secret the test decrypts it (`deriveKeys(sharedSecret)`), so the
  * STREAM frames each Prepare carried — and the ciphertext they travelled in — can be compared.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { type Observable, type Subscription, defer, lastValueFrom, takeWhile, tap, toArray } from 'rxjs';
+import { randomBytes } from 'node:crypto';
+import { type Observable, type Subscription, lastValueFrom, takeWhile, tap, toArray } from 'rxjs';
 import {
   type Connection,
   type ConnectionTuning,
   type DataAndMoneyStream,
-  type DataHandler,
   type DataProgress,
   type Direction,
   ErrorCode,
@@ -27,13 +26,10 @@ import {
   type MemoryNetwork,
   type MemoryNetworkOptions,
   type MemoryPlugin,
-  type ObservableDataHandler,
-  type ObservablePlugin,
   type Plugin,
   type StreamDataFrame,
   type StreamKeys,
   type StreamPacket,
-  createConnection,
   createMemoryNetwork,
   createServer,
   decodePacket,
@@ -48,27 +44,14 @@ import {
   sendPrepare,
   serializeIlpFulfill,
 } from '../../lib';
+import { ForwardingPlugin } from '../helpers/forwarding-plugin';
+import { onTeardown, runTeardowns, sha256, sleep, streamPair, waitFor } from '../helpers/stream-pair';
 
 jest.setTimeout(30_000);
 
-/** Closes what a test opened, even when the test failed half-way. */
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
+afterEach(runTeardowns);
 
 // ---- helpers --------------------------------------------------------------------------------------
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** Everything a stream's data$ emitted, and how it ended. */
 interface Collected {
@@ -141,62 +124,6 @@ function watch(network: MemoryNetwork, keys: StreamKeys, refuse: (seen: Omit<See
   return seen;
 }
 
-interface Setup {
-  network: MemoryNetwork;
-  client: Connection;
-  serverConnection: Connection;
-  /** Streams the client opened, as the server sees them, in arrival order. */
-  serverStreams: DataAndMoneyStream[];
-  /** Streams the server opened, as the client sees them. */
-  clientStreams: DataAndMoneyStream[];
-  keys: StreamKeys;
-  close(): Promise<void>;
-}
-
-async function setup(
-  options: { network?: MemoryNetworkOptions; server?: ConnectionTuning; client?: ConnectionTuning; clientPlugin?: (plugin: MemoryPlugin) => Plugin; onServerStream?: (s: DataAndMoneyStream) => void } = {},
-): Promise<Setup> {
-  const network = createMemoryNetwork(options.network);
-  const server = await createServer({ plugin: network.server, ...options.server });
-  const serverStreams: DataAndMoneyStream[] = [];
-  let serverConnection: Connection | undefined;
-  server.connections$.subscribe((connection) => {
-    serverConnection ??= connection;
-    connection.streams$.subscribe({
-      next: (stream) => {
-        serverStreams.push(stream);
-        options.onServerStream?.(stream);
-      },
-      error: () => undefined, // the connection's error is asserted where it matters
-    });
-  });
-  const credentials = server.generateAddressAndSecret();
-  const plugin = options.clientPlugin ? options.clientPlugin(network.client) : network.client;
-  const client = await createConnection({ plugin, ...credentials, ...options.client });
-  const clientStreams: DataAndMoneyStream[] = [];
-  client.streams$.subscribe({ next: (stream) => clientStreams.push(stream), error: () => undefined });
-  if (!serverConnection) throw new Error('the server saw no connection');
-  const connection = serverConnection;
-  cleanups.push(async () => {
-    await client.destroy();
-    await connection.destroy();
-    await server.close();
-  });
-  return {
-    network,
-    client,
-    serverConnection: connection,
-    serverStreams,
-    clientStreams,
-    keys: deriveKeys(credentials.sharedSecret),
-    async close() {
-      await client.destroy();
-      await connection.destroy();
-      await server.close();
-    },
-  };
-}
-
 /** Subscribes to a sendData and keeps what it emitted and how it ended. */
 function track(progress$: Observable<DataProgress>) {
   const state = { progress: [] as DataProgress[], completed: false, error: undefined as unknown };
@@ -238,7 +165,7 @@ async function rawSetup(tuning: ConnectionTuning = {}, onServerStream?: (s: Data
     });
   });
   await network.client.connect();
-  cleanups.push(() => server.close());
+  onTeardown(() => server.close());
   const { destinationAccount, sharedSecret } = server.generateAddressAndSecret();
   const keys = deriveKeys(sharedSecret);
   let sequence = 1n;
@@ -265,51 +192,27 @@ const data = (streamId: bigint, offset: bigint, bytes: Buffer | string): Frame =
  * A client plugin that passes everything through and records each STREAM Prepare with the reply
  * it got, both decrypted, plus whatever `onReply` returns when the reply arrives.
  */
-class RecordingPlugin implements ObservablePlugin {
+class RecordingPlugin extends ForwardingPlugin {
   readonly exchanges: Array<{ prepare: StreamPacket; reply: IlpReply; replyPacket: StreamPacket | undefined; note: unknown }> = [];
   keys: StreamKeys | undefined;
   onReply: () => unknown = () => undefined;
-  constructor(private readonly inner: MemoryPlugin) {}
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-  disconnect(): Promise<void> {
-    return this.inner.disconnect();
-  }
-  isConnected(): boolean {
-    return this.inner.isConnected();
-  }
-  sendData(bytes: Buffer): Promise<Buffer> {
-    return this.inner.sendData(bytes);
-  }
-  registerDataHandler(handler: DataHandler): void {
-    this.inner.registerDataHandler(handler);
-  }
-  registerObservableDataHandler(handler: ObservableDataHandler): void {
-    this.inner.registerObservableDataHandler(handler);
-  }
-  deregisterDataHandler(): void {
-    this.inner.deregisterDataHandler();
-  }
-  sendDataObservable(bytes: Buffer): Observable<Buffer> {
-    return defer(() => {
-      const prepare = deserializeIlpPrepare(bytes);
-      const keys = this.keys;
-      if (isIldcpRequest(prepare) || !keys) return this.inner.sendDataObservable(bytes);
-      const packet = decodePacket(keys.decrypt(prepare.data));
-      return this.inner.sendDataObservable(bytes).pipe(
-        tap((replyBytes) => {
-          const reply = deserializeIlpReply(replyBytes);
-          let replyPacket: StreamPacket | undefined;
-          try {
-            replyPacket = decodePacket(keys.decrypt(reply.data));
-          } catch {
-            replyPacket = undefined;
-          }
-          this.exchanges.push({ prepare: packet, reply, replyPacket, note: this.onReply() });
-        }),
-      );
-    });
+
+  protected override sendStreamPrepare(prepare: IlpPrepare, bytes: Buffer): Observable<Buffer> {
+    const keys = this.keys;
+    if (!keys) return super.sendStreamPrepare(prepare, bytes);
+    const packet = decodePacket(keys.decrypt(prepare.data));
+    return super.sendStreamPrepare(prepare, bytes).pipe(
+      tap((replyBytes) => {
+        const reply = deserializeIlpReply(replyBytes);
+        let replyPacket: StreamPacket | undefined;
+        try {
+          replyPacket = decodePacket(keys.decrypt(reply.data));
+        } catch {
+          replyPacket = undefined;
+        }
+        this.exchanges.push({ prepare: packet, reply, replyPacket, note: this.onReply() });
+      }),
+    );
   }
 }
 
@@ -350,7 +253,7 @@ describe('stream data over a connection', () => {
       ['1 MiB', 1 << 20],
     ])('client to server: %s, sha256 equal, sendData completes once all were acknowledged', async (_name, size) => {
       let reader: Collected | undefined;
-      const pair = await setup({ onServerStream: (s) => (reader = collect(s)) });
+      const pair = await streamPair({ onServerStream: (s) => (reader = collect(s)) });
       const payload = randomBytes(size);
       const stream = pair.client.createStream();
       const progress = await lastValueFrom(stream.sendData(payload).pipe(toArray()));
@@ -363,7 +266,7 @@ describe('stream data over a connection', () => {
     });
 
     it('server to client on a stream the server opens: 1 MiB, sha256 equal', async () => {
-      const pair = await setup();
+      const pair = await streamPair();
       const payload = randomBytes(1 << 20);
       const stream = pair.serverConnection.createStream();
       expect(stream.id % 2n).toBe(0n);
@@ -377,7 +280,7 @@ describe('stream data over a connection', () => {
 
     it('29-4.4.3-a: several streams at once in both directions, each exact', async () => {
       const received = new Map<bigint, Collected>();
-      const pair = await setup({ onServerStream: (s) => received.set(s.id, collect(s)) });
+      const pair = await streamPair({ onServerStream: (s) => received.set(s.id, collect(s)) });
       pair.client.streams$.subscribe({ next: (s) => received.set(s.id, collect(s)), error: () => undefined });
       const payloads = new Map<bigint, Buffer>();
       const sends: Array<Promise<unknown>> = [];
@@ -411,7 +314,7 @@ describe('stream data over a connection', () => {
       let dataPrepares = 0;
       let seen: SeenPrepare[] = [];
       let reader: Collected | undefined;
-      const pair = await setup({ client: { retryBaseDelayMs: 1, retryMaxDelayMs: 5 }, onServerStream: (s) => (reader = collect(s)) });
+      const pair = await streamPair({ client: { retryBaseDelayMs: 1, retryMaxDelayMs: 5 }, onServerStream: (s) => (reader = collect(s)) });
       seen = watch(pair.network, pair.keys, ({ direction, packet }) => {
         if (direction !== 'clientToServer' || dataFramesOf(packet.frames).length === 0) return undefined;
         dataPrepares += 1;
@@ -451,7 +354,7 @@ describe('stream data over a connection', () => {
       let dataPrepares = 0;
       let seen: SeenPrepare[] = [];
       let reader: Collected | undefined;
-      const pair = await setup({ onServerStream: (s) => (reader = collect(s)) });
+      const pair = await streamPair({ onServerStream: (s) => (reader = collect(s)) });
       seen = watch(pair.network, pair.keys, ({ direction, packet }) => {
         if (direction !== 'clientToServer' || dataFramesOf(packet.frames).length === 0) return undefined;
         dataPrepares += 1;
@@ -503,7 +406,7 @@ describe('stream data over a connection', () => {
     it('B1 regression, whole connection: a data packet the receiver refuses (money over its receive max) is not applied, its bytes are re-sent identical and arrive once', async () => {
       let plugin: RecordingPlugin | undefined;
       let reader: Collected | undefined;
-      const pair = await setup({
+      const pair = await streamPair({
         network: { latency: 5 },
         client: { window: 1 },
         clientPlugin: (inner) => (plugin = new RecordingPlugin(inner)),
@@ -642,22 +545,16 @@ describe('stream data over a connection', () => {
       const { destinationAccount, sharedSecret } = server.generateAddressAndSecret();
       const keys = deriveKeys(sharedSecret);
       await network.client.connect();
-      cleanups.push(async () => {
+      const close = async (): Promise<void> => {
         await connection?.destroy();
         await server.close();
-      });
+      };
+      onTeardown(close);
       const seen = fakePeer(network.client, keys, answer);
       const opening: Frame[] = [{ type: FrameType.ConnectionNewAddress, sourceAccount: 'test.memory.client' }];
       sizes.forEach((_, i) => opening.push({ type: FrameType.StreamMoney, streamId: BigInt(2 * i + 1), shares: 1n }));
       expect((await sendRaw(network.client, destinationAccount, keys, opening, 1n)).type).toBe(IlpPacketType.Fulfill);
-      return {
-        seen,
-        sends,
-        async close() {
-          await connection?.destroy();
-          await server.close();
-        },
-      };
+      return { seen, sends, close };
     }
 
     it('E23, 29-4.4.4-c: a smaller StreamMaxData arriving later (reordered) is ignored: the sender goes on to the larger limit, and no further', async () => {
@@ -716,7 +613,7 @@ describe('stream data over a connection', () => {
     const WINDOW = 262_144;
 
     it('with no data$ subscriber the server holds at most streamReceiveWindow bytes and the sender stops; a subscriber gets everything', async () => {
-      const pair = await setup({ server: { streamReceiveWindow: WINDOW } });
+      const pair = await streamPair({ server: { streamReceiveWindow: WINDOW } });
       const seen = watch(pair.network, pair.keys);
       const payload = randomBytes(1 << 20);
       const sent = track(pair.client.createStream().sendData(payload));
@@ -741,7 +638,7 @@ describe('stream data over a connection', () => {
 
     it('pauseData holds the bytes (at most the window) and stops the sender; resumeData delivers the rest', async () => {
       let reader: Collected | undefined;
-      const pair = await setup({
+      const pair = await streamPair({
         server: { streamReceiveWindow: WINDOW },
         onServerStream: (stream) => {
           stream.pauseData();
@@ -773,7 +670,7 @@ describe('stream data over a connection', () => {
     it('pausing mid-way: the bytes held after the pause never exceed the window', async () => {
       let reader: Collected | undefined;
       let pausedAt = -1;
-      const pair = await setup({
+      const pair = await streamPair({
         server: { streamReceiveWindow: WINDOW },
         onServerStream: (stream) => {
           reader = collect(stream);
@@ -809,7 +706,7 @@ describe('stream data over a connection', () => {
       ['an object', { length: 3 }],
       ['an array of numbers', [1, 2, 3]],
     ])('errors with StreamError INVALID_ARGUMENT for %s (as a notification, not a throw)', async (_name, value) => {
-      const pair = await setup();
+      const pair = await streamPair();
       const stream = pair.client.createStream();
       let progress$: Observable<DataProgress> | undefined;
       expect(() => (progress$ = stream.sendData(value as never))).not.toThrow();
@@ -820,7 +717,7 @@ describe('stream data over a connection', () => {
     });
 
     it('takes strings as UTF-8 and any Uint8Array', async () => {
-      const pair = await setup();
+      const pair = await streamPair();
       const stream = pair.client.createStream();
       await lastValueFrom(stream.sendData('héllo ✓'));
       await lastValueFrom(stream.sendData(new Uint8Array([0, 1, 2, 255])));
@@ -830,7 +727,7 @@ describe('stream data over a connection', () => {
     });
 
     it('an empty write completes at once, emits nothing and sends nothing', async () => {
-      const pair = await setup();
+      const pair = await streamPair();
       const stream = pair.client.createStream();
       const before = pair.network.stats.clientToServer.prepares;
       const emitted: DataProgress[] = [];
@@ -845,7 +742,7 @@ describe('stream data over a connection', () => {
     });
 
     it('errors with STREAM_CLOSED on a closing or closed stream', async () => {
-      const pair = await setup({ network: { latency: 5 } });
+      const pair = await streamPair({ network: { latency: 5 } });
       const stream = pair.client.createStream();
       const pending = lastValueFrom(stream.sendData(randomBytes(10_000)));
       const ended = stream.end();
@@ -861,7 +758,7 @@ describe('stream data over a connection', () => {
     });
 
     it('is cold: each subscription sends the bytes again', async () => {
-      const pair = await setup();
+      const pair = await streamPair();
       const stream = pair.client.createStream();
       const write = stream.sendData('ab');
       await lastValueFrom(write);
@@ -873,7 +770,7 @@ describe('stream data over a connection', () => {
     /** Sends 1 MiB, unsubscribes once `sent` passes 100,000, then writes 'tail'; returns the cut and what the server got. */
     async function cutMidWay(networkOptions: MemoryNetworkOptions) {
       let reader: Collected | undefined;
-      const pair = await setup({ network: networkOptions, onServerStream: (s) => (reader = collect(s)) });
+      const pair = await streamPair({ network: networkOptions, onServerStream: (s) => (reader = collect(s)) });
       const payload = randomBytes(1 << 20);
       const stream = pair.client.createStream();
       const progress = await lastValueFrom(
@@ -915,7 +812,7 @@ describe('stream data over a connection', () => {
   describe('closing (RFC 29 §3.3: a StreamClose closes the stream both ways)', () => {
     it('end() waits until every byte was acknowledged, then sends StreamClose(NoError) after the last StreamData', async () => {
       let reader: Collected | undefined;
-      const pair = await setup({ network: { latency: 5 }, onServerStream: (s) => (reader = collect(s)) });
+      const pair = await streamPair({ network: { latency: 5 }, onServerStream: (s) => (reader = collect(s)) });
       const seen = watch(pair.network, pair.keys);
       const payload = randomBytes(300_000);
       const stream = pair.client.createStream();
@@ -936,7 +833,7 @@ describe('stream data over a connection', () => {
 
     it('the peer: data$ completes after the last byte, its stream is closed, and its own sendData errors', async () => {
       let reader: Collected | undefined;
-      const pair = await setup({ onServerStream: (s) => (reader = collect(s)) });
+      const pair = await streamPair({ onServerStream: (s) => (reader = collect(s)) });
       const stream = pair.client.createStream();
       await lastValueFrom(stream.sendData(randomBytes(50_000)));
       const serverStream = pair.serverStreams[0] as DataAndMoneyStream;
@@ -951,7 +848,7 @@ describe('stream data over a connection', () => {
     });
 
     it('end() closes our receiving side too: our data$ completes', async () => {
-      const pair = await setup();
+      const pair = await streamPair();
       const stream = pair.client.createStream();
       const mine = collect(stream);
       await lastValueFrom(stream.sendData('x'));
@@ -961,7 +858,7 @@ describe('stream data over a connection', () => {
     });
 
     it('bytes that wait unread when the peer closes are kept: a later subscriber gets them all, then completion', async () => {
-      const pair = await setup();
+      const pair = await streamPair();
       const payload = randomBytes(100_000);
       const stream = pair.client.createStream();
       await lastValueFrom(stream.sendData(payload));
@@ -977,7 +874,7 @@ describe('stream data over a connection', () => {
 
     it('destroy(error) on the sender: the peer data$ errors with REMOTE_CLOSED and ApplicationError', async () => {
       let reader: Collected | undefined;
-      const pair = await setup({ onServerStream: (s) => (reader = collect(s)) });
+      const pair = await streamPair({ onServerStream: (s) => (reader = collect(s)) });
       const stream = pair.client.createStream();
       await lastValueFrom(stream.sendData('partial'));
       await stream.destroy(new Error('cancelled'));

@@ -9,40 +9,21 @@ import { type Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { config } from 'rxjs';
 import {
-  type Connection,
   type ConnectionTuning,
   type DataAndMoneyStream,
   ErrorCode,
   FrameType,
-  type MemoryNetwork,
   type MemoryNetworkOptions,
-  createConnection,
-  createMemoryNetwork,
-  createServer,
   decodePacket,
-  deriveKeys,
   isIldcpRequest,
   isStreamError,
   toDuplex,
 } from '../../lib';
+import { type StreamPair, runTeardowns, sha256, sleep, streamPair, waitFor } from '../helpers/stream-pair';
 
 jest.setTimeout(30_000);
 
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
+afterEach(runTeardowns);
 
 /**
  * Errors thrown inside subscriber callbacks, which RxJS reports asynchronously (by default a
@@ -62,60 +43,27 @@ afterEach(() => {
 /** Most tests run with a 1 ms hop, so replies come back after write() returned. */
 const LATENCY = { latency: 1 };
 
-interface Pair {
-  network: MemoryNetwork;
-  client: Connection;
-  serverConnection: Connection;
-  /** The server's side of each stream the client opens, as it arrives. */
-  serverStream(): Promise<DataAndMoneyStream>;
+interface Pair extends StreamPair {
   /** Prepares carrying StreamData the client sent so far (control packets such as blocked probes aside). */
   readonly dataPackets: number;
 }
 
-async function pair(server: ConnectionTuning = {}, onServerStream?: (stream: DataAndMoneyStream) => void, networkOptions: MemoryNetworkOptions = LATENCY): Promise<Pair> {
-  const network = createMemoryNetwork(networkOptions);
-  const listening = await createServer({ plugin: network.server, ...server });
-  const streams: DataAndMoneyStream[] = [];
-  let serverConnection: Connection | undefined;
-  listening.connections$.subscribe((connection) => {
-    serverConnection = connection;
-    connection.streams$.subscribe({
-      next: (stream) => {
-        streams.push(stream);
-        onServerStream?.(stream);
-      },
-      error: () => undefined,
-    });
-  });
-  const credentials = listening.generateAddressAndSecret();
-  const keys = deriveKeys(credentials.sharedSecret);
+async function pair(server: ConnectionTuning = {}, onServerStream?: (stream: DataAndMoneyStream) => void, network: MemoryNetworkOptions = LATENCY): Promise<Pair> {
+  const p = await streamPair({ network, server, onServerStream });
   let dataPackets = 0;
-  network.setOnPrepare((prepare, direction) => {
+  p.network.setOnPrepare((prepare, direction) => {
     if (direction !== 'clientToServer' || isIldcpRequest(prepare)) return undefined;
     try {
-      if (decodePacket(keys.decrypt(prepare.data)).frames.some((f) => f.type === FrameType.StreamData)) dataPackets += 1;
+      if (decodePacket(p.keys.decrypt(prepare.data)).frames.some((f) => f.type === FrameType.StreamData)) dataPackets += 1;
     } catch {
       // not a STREAM packet
     }
     return undefined;
   });
-  const client = await createConnection({ plugin: network.client, ...credentials });
-  const connection = serverConnection as Connection;
-  cleanups.push(async () => {
-    await client.destroy();
-    await connection.destroy();
-    await listening.close();
-  });
   return {
-    network,
-    client,
-    serverConnection: connection,
+    ...p,
     get dataPackets() {
       return dataPackets;
-    },
-    async serverStream() {
-      await waitFor('the server to see the stream', () => streams.length > 0);
-      return streams[0] as DataAndMoneyStream;
     },
   };
 }

@@ -12,6 +12,23 @@ const MAX_U64 = 2n ** 64n - 1n;
 /** Number of bits of `n` (ceil(log2(n + 1))). */
 const bitLength = (n: bigint): number => n.toString(2).length;
 
+/** A search from `initial` takes about log2(initial) halvings plus log2(limit) bisection steps: at most this many. */
+const stepBound = (initial: bigint): number => 2 * bitLength(initial) + 2;
+
+/** A hidden path limit and a configured maximum at or above it, both in 1..2^64 - 1. */
+const limitAndInitial = fc
+  .tuple(fc.bigInt({ min: 1n, max: MAX_U64 }), fc.bigInt({ min: 1n, max: MAX_U64 }))
+  .map(([a, b]) => (a <= b ? { limit: a, initial: b } : { limit: b, initial: a }));
+
+/** What a MaxPacketAmount says about the path. */
+type State = Pick<MaxPacketAmount, 'budget' | 'isPrecise' | 'verifiedAmount'>;
+
+/** Checks the fields of `max` that `expected` names (the others are not looked at). */
+function expectState(max: MaxPacketAmount, expected: Partial<State>): void {
+  const actual: State = { budget: max.budget, isPrecise: max.isPrecise, verifiedAmount: max.verifiedAmount };
+  expect(actual).toMatchObject(expected);
+}
+
 /**
  * Runs the search against a simulated path that forwards at most `limit` and answers F08 without
  * data above it: each step sends one packet of `budget`. Stops once the limit is known precisely.
@@ -36,18 +53,14 @@ function search(max: MaxPacketAmount, limit: bigint, maxSteps = 1_000): { f08s: 
 
 describe('MaxPacketAmount (27-F08-a, E30)', () => {
   it('starts at the configured maximum, not yet precise', () => {
-    const max = new MaxPacketAmount(10_000n);
-    expect(max.budget).toBe(10_000n);
-    expect(max.verifiedAmount).toBe(0n);
-    expect(max.isPrecise).toBe(false);
+    expectState(new MaxPacketAmount(10_000n), { budget: 10_000n, verifiedAmount: 0n, isPrecise: false });
   });
 
   it('E30: an F08 with data gives the limit exactly (floor(sent × max / received), scaled to source units)', () => {
     const max = new MaxPacketAmount(MAX_U64);
     // f08ExactMaxInSource already scaled it: 10,000 sent, the hop allowed 350 of the 5,000 it received → 700.
     max.onTooLarge(10_000n, 700n);
-    expect(max.budget).toBe(700n);
-    expect(max.isPrecise).toBe(true);
+    expectState(max, { budget: 700n, isPrecise: true });
     max.onDelivered(700n);
     expect(max.budget).toBe(700n);
   });
@@ -57,8 +70,7 @@ describe('MaxPacketAmount (27-F08-a, E30)', () => {
     max.onTooLarge(10_000n, 700n);
     max.onDelivered(700n);
     max.onTooLarge(700n, 300n);
-    expect(max.budget).toBe(300n);
-    expect(max.isPrecise).toBe(true);
+    expectState(max, { budget: 300n, isPrecise: true });
     max.onTooLarge(300n, 500n);
     expect(max.budget).toBe(300n);
   });
@@ -66,15 +78,13 @@ describe('MaxPacketAmount (27-F08-a, E30)', () => {
   it('an amount that got through raises a stale upper bound to it', () => {
     const max = new MaxPacketAmount(500n);
     max.onDelivered(800n);
-    expect(max.verifiedAmount).toBe(800n);
-    expect(max.budget).toBe(800n);
+    expectState(max, { verifiedAmount: 800n, budget: 800n });
   });
 
   it('E30: an F08 without data before anything got through halves, so the search takes log2 steps, not one per unit', () => {
     const max = new MaxPacketAmount(10_000n);
     max.onTooLarge(10_000n, undefined);
-    expect(max.budget).toBe(5_000n);
-    expect(max.isPrecise).toBe(false);
+    expectState(max, { budget: 5_000n, isPrecise: false });
     max.onTooLarge(5_000n, undefined);
     expect(max.budget).toBe(2_500n);
   });
@@ -88,15 +98,13 @@ describe('MaxPacketAmount (27-F08-a, E30)', () => {
     // Now between 400 and 699.
     expect(max.budget).toBe(550n);
     max.onDelivered(550n);
-    expect(max.budget).toBe(625n);
-    expect(max.isPrecise).toBe(false);
+    expectState(max, { budget: 625n, isPrecise: false });
   });
 
   it('the budget is 0 when the path carries nothing (F08 data saying maximum 0, or no data on a 1-unit packet)', () => {
     const exact = new MaxPacketAmount(MAX_U64);
     exact.onTooLarge(1_000n, 0n);
-    expect(exact.budget).toBe(0n);
-    expect(exact.isPrecise).toBe(true);
+    expectState(exact, { budget: 0n, isPrecise: true });
     const halved = new MaxPacketAmount(1n);
     halved.onTooLarge(1n, undefined);
     expect(halved.budget).toBe(0n);
@@ -107,8 +115,7 @@ describe('MaxPacketAmount (27-F08-a, E30)', () => {
     max.onDelivered(1_000n);
     expect(max.isPrecise).toBe(true);
     max.onTooLarge(1_000n, undefined);
-    expect(max.isPrecise).toBe(false);
-    expect(max.verifiedAmount).toBe(0n);
+    expectState(max, { isPrecise: false, verifiedAmount: 0n });
     expect(max.budget).toBeLessThan(1_000n);
     expect(max.budget).toBeGreaterThan(0n);
   });
@@ -118,20 +125,18 @@ describe('MaxPacketAmount (27-F08-a, E30)', () => {
     max.onTooLarge(1_000_000n, 700n);
     max.onDelivered(700n);
     max.onTooLarge(700n, 300n);
-    expect(max.budget).toBe(300n);
-    expect(max.verifiedAmount).toBe(0n);
+    expectState(max, { budget: 300n, verifiedAmount: 0n });
   });
 
   it('E30 (safety): a search without F08 data never settles above the hidden limit, and always ends', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: MAX_U64 }), fc.bigInt({ min: 1n, max: MAX_U64 }), (a, b) => {
-        const [limit, initial] = a <= b ? [a, b] : [b, a];
+      fc.property(limitAndInitial, ({ limit, initial }) => {
         const max = new MaxPacketAmount(initial);
         const { steps } = search(max, limit);
         expect(max.isPrecise).toBe(true);
         expect(max.budget).toBeGreaterThan(0n);
         expect(max.budget).toBeLessThanOrEqual(limit);
-        expect(steps).toBeLessThanOrEqual(2 * bitLength(initial) + 2);
+        expect(steps).toBeLessThanOrEqual(stepBound(initial));
       }),
       { numRuns: 500 },
     );
@@ -150,18 +155,17 @@ describe('MaxPacketAmount (27-F08-a, E30)', () => {
       const max = new MaxPacketAmount(initial);
       const { steps } = search(max, limit);
       expect({ initial, limit, budget: max.budget }).toEqual({ initial, limit, budget: limit });
-      expect(steps).toBeLessThanOrEqual(2 * bitLength(initial) + 2);
+      expect(steps).toBeLessThanOrEqual(stepBound(initial));
     }
   });
 
   it('E30 (property): a search without F08 data converges to the true hidden limit within ~2·log2 steps', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: MAX_U64 }), fc.bigInt({ min: 1n, max: MAX_U64 }), (a, b) => {
-        const [limit, initial] = a <= b ? [a, b] : [b, a];
+      fc.property(limitAndInitial, ({ limit, initial }) => {
         const max = new MaxPacketAmount(initial);
         const { steps } = search(max, limit);
         expect(max.budget).toBe(limit);
-        expect(steps).toBeLessThanOrEqual(2 * bitLength(initial) + 2);
+        expect(steps).toBeLessThanOrEqual(stepBound(initial));
       }),
       { numRuns: 300 },
     );
@@ -178,7 +182,7 @@ describe('MaxPacketAmount (27-F08-a, E30)', () => {
         max.onTooLarge(first, undefined);
         const { steps } = search(max, second);
         expect(max.budget).toBe(second);
-        expect(steps).toBeLessThanOrEqual(2 * bitLength(first) + 2);
+        expect(steps).toBeLessThanOrEqual(stepBound(first));
       }),
       { numRuns: 300 },
     );

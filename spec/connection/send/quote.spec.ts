@@ -27,14 +27,6 @@ describe('computeQuote (29-3.4-a, 29-3.4-c, E29)', () => {
     expect(quote.exchangeRate).toBe(rate);
   });
 
-  it('a remainder takes one more packet, rounded on its own: 10,500 at max 1,000 and 0.5 is 11 packets, 5,250', () => {
-    const quote = computeQuote(10_500n, 1_000n, exchangeRate(ratio(1n, 2n), ratio(99n, 200n)));
-    expect(quote.packets).toBe(11n);
-    expect(quote.estimatedDelivery).toBe(10n * 500n + 250n);
-    // minDelivery at the minimum ratio 0.495, also per packet: 10 × floor(495) + floor(247.5).
-    expect(quote.minDelivery).toBe(10n * 495n + 247n);
-  });
-
   it('an exact multiple takes no remainder packet; an amount below one packet takes one', () => {
     const rate = exchangeRate(ratio(3n, 1n), ratio(2n, 1n));
     expect(computeQuote(4_000n, 1_000n, rate)).toMatchObject({ packets: 4n, estimatedDelivery: 12_000n, minDelivery: 8_000n });
@@ -42,24 +34,45 @@ describe('computeQuote (29-3.4-a, 29-3.4-c, E29)', () => {
     expect(computeQuote(1_001n, 1_000n, rate)).toMatchObject({ packets: 2n, estimatedDelivery: 3_003n, minDelivery: 2_002n });
   });
 
-  it('a remainder that rounds to nothing still counts as a packet but adds no delivery', () => {
-    // 3 units at 1/7: floor(3/7) = 0.
-    const quote = computeQuote(2_003n, 1_000n, exchangeRate(ratio(1n, 7n), ratio(1n, 8n)));
-    expect(quote.packets).toBe(3n);
-    expect(quote.estimatedDelivery).toBe(2n * 142n + 0n);
-    expect(quote.minDelivery).toBe(2n * 125n + 0n);
-  });
+  const MAX_U64 = 2n ** 64n - 1n;
 
-  it('quoting 0 takes no packet and delivers nothing', () => {
-    expect(computeQuote(0n, 1_000n, exchangeRate(ratio(1n, 2n), ratio(1n, 4n)))).toMatchObject({ packets: 0n, estimatedDelivery: 0n, minDelivery: 0n });
-  });
-
-  it('amounts near 2^64 are exact (bigint, no floating point)', () => {
-    const max = 2n ** 64n - 1n;
-    const quote = computeQuote(max, max, exchangeRate(ratio(1n, 3n), ratio(1n, 4n)));
-    expect(quote.packets).toBe(1n);
-    expect(quote.estimatedDelivery).toBe(max / 3n);
-    expect(quote.minDelivery).toBe(max / 4n);
+  it.each([
+    {
+      title: 'a remainder takes one more packet, rounded on its own: 10,500 at max 1,000 and 0.5 is 11 packets, 5,250',
+      amount: 10_500n,
+      max: 1_000n,
+      rate: ratio(1n, 2n),
+      minimum: ratio(99n, 200n),
+      // minDelivery at the minimum ratio 0.495, also per packet: 10 × floor(495) + floor(247.5).
+      expected: { packets: 11n, estimatedDelivery: 10n * 500n + 250n, minDelivery: 10n * 495n + 247n },
+    },
+    {
+      title: 'a remainder that rounds to nothing still counts as a packet but adds no delivery',
+      amount: 2_003n,
+      max: 1_000n,
+      rate: ratio(1n, 7n),
+      minimum: ratio(1n, 8n),
+      // 3 units at 1/7: floor(3/7) = 0.
+      expected: { packets: 3n, estimatedDelivery: 2n * 142n + 0n, minDelivery: 2n * 125n + 0n },
+    },
+    {
+      title: 'quoting 0 takes no packet and delivers nothing',
+      amount: 0n,
+      max: 1_000n,
+      rate: ratio(1n, 2n),
+      minimum: ratio(1n, 4n),
+      expected: { packets: 0n, estimatedDelivery: 0n, minDelivery: 0n },
+    },
+    {
+      title: 'amounts near 2^64 are exact (bigint, no floating point)',
+      amount: MAX_U64,
+      max: MAX_U64,
+      rate: ratio(1n, 3n),
+      minimum: ratio(1n, 4n),
+      expected: { packets: 1n, estimatedDelivery: MAX_U64 / 3n, minDelivery: MAX_U64 / 4n },
+    },
+  ])('$title', ({ amount, max, rate, minimum, expected }) => {
+    expect(computeQuote(amount, max, exchangeRate(rate, minimum))).toMatchObject(expected);
   });
 
   it('property: packets = ceil(amount / max); estimate = Σ floor(packet × rate) over the actual packets; minDelivery <= estimate when minimum <= rate', () => {
