@@ -29,7 +29,25 @@ import { ConnectionSender, type SenderSettings } from './sender';
 import { type ConnectionState, type ConnectionTotals, type ExchangeRate, ZERO_CONNECTION_TOTALS } from './types';
 import { IdleTimer } from './idle-timer';
 
-/** Everything a connection is built from; `createConnection` and the server fill it in. */
+/**
+ * Everything a connection is built from; `createConnection` and the server fill it in.
+ *
+ * @example
+ * ```ts
+ * // What createConnection builds once IL-DCP answered:
+ * const connection = new Connection({
+ *   ...resolveConnectionOptions(options),
+ *   plugin,
+ *   keys: deriveKeys(sharedSecret),
+ *   isServer: false,
+ *   sourceAccount: ildcp.clientAddress,
+ *   sourceAssetCode: ildcp.assetCode,
+ *   sourceAssetScale: ildcp.assetScale,
+ *   destinationAccount,
+ *   onClose: () => incoming.unsubscribe(),
+ * });
+ * ```
+ */
 export interface ConnectionParams extends SenderSettings {
   readonly plugin: Plugin;
   readonly keys: StreamKeys;

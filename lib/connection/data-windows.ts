@@ -13,10 +13,30 @@
  */
 import type { ConnectionDataContext } from './receiver';
 
-/** What the peer's ConnectionMaxData is assumed to be until it says: ilp-protocol-stream's default window. */
+/**
+ * What the peer's ConnectionMaxData is assumed to be until it says: ilp-protocol-stream's default window.
+ *
+ * @example
+ * ```ts
+ * new DataWindows(1_048_576).sendRoom; // 65_534n until the peer's ConnectionMaxData says more
+ * ```
+ */
 export const DEFAULT_REMOTE_CONNECTION_WINDOW = 65_534n;
 
-/** A connection's data windows. */
+/**
+ * A connection's data windows.
+ *
+ * @example
+ * ```ts
+ * const windows = new DataWindows(1000);
+ * windows.limit;            // 1000n: our ConnectionMaxData
+ * windows.addConsumed(400); // consumers took 400 bytes
+ * windows.limit;            // 1400n
+ * windows.addSent(65_534n); // the peer's assumed limit is used up
+ * windows.blockedAt(true);  // 65_534n: send ConnectionDataBlocked
+ * windows.blockedAt(true);  // undefined: already reported at this limit
+ * ```
+ */
 export class DataWindows implements ConnectionDataContext {
   private receivedBytes = 0n;
   private consumedBytes = 0n;

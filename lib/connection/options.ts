@@ -12,7 +12,16 @@ import { type Amount, toU64 } from '../stream/amount';
 import { type Ratio, ratioFrom } from './ratio';
 import type { SenderSettings } from './sender';
 
-/** Tunables every connection accepts. All are optional. */
+/**
+ * Tunables every connection accepts. All are optional.
+ *
+ * @example
+ * ```ts
+ * const tuning: ConnectionTuning = { slippage: '0.005', window: 32, packetExpiryMs: 10_000 };
+ * const connection = await createConnection({ plugin, destinationAccount, sharedSecret, ...tuning });
+ * const server = await createServer({ plugin: serverPlugin, ...tuning });
+ * ```
+ */
 export interface ConnectionTuning {
   /** Drives every wait (backoff, expiry, idle timeout). Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
@@ -63,7 +72,15 @@ export interface ConnectionTuning {
   maxConsecutiveFailures?: number;
 }
 
-/** The defaults of {@link ConnectionTuning}. */
+/**
+ * The defaults of {@link ConnectionTuning}.
+ *
+ * @example
+ * ```ts
+ * CONNECTION_DEFAULTS.window; // 128
+ * resolveConnectionOptions({}).retryAttempts === CONNECTION_DEFAULTS.retryAttempts; // true
+ * ```
+ */
 export const CONNECTION_DEFAULTS = {
   slippage: '0.01',
   maxPacketAmount: MAX_U64,
@@ -80,7 +97,17 @@ export const CONNECTION_DEFAULTS = {
   maxConsecutiveFailures: 50,
 } as const;
 
-/** Tuning with every default filled in and every value checked. */
+/**
+ * Tuning with every default filled in and every value checked.
+ *
+ * @example
+ * ```ts
+ * const tuning: ResolvedTuning = resolveConnectionOptions({ packetExpiryMs: 5_000, initialWindow: 500 });
+ * tuning.expiryMs;      // 5_000
+ * tuning.initialWindow; // 128: capped at `window`
+ * tuning.slippage;      // { numerator: 1n, denominator: 100n }, the default
+ * ```
+ */
 export interface ResolvedTuning extends SenderSettings {
   readonly scheduler: SchedulerLike;
   readonly idleTimeoutMs: number;

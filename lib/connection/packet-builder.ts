@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const next = buildPacket({ streams: registry.sorted(), budget: 1000n, rate, controlFrames: [] });
+ * const next = buildPacket({ streams: registry.sorted(), budget: 1000n, rate, controlFrames: [], dataRoom: windows.sendRoom });
  * if (next) send(next);
  * ```
  */
@@ -18,19 +18,51 @@ import type { Allocation } from '../stream/send-orders';
 import type { DataSegment } from '../stream/outgoing-data';
 import { type Ratio, multiplyFloor } from './ratio';
 
-/** Money one stream placed in a packet. */
+/**
+ * Money one stream placed in a packet.
+ *
+ * @example
+ * ```ts
+ * // stream 1 has 300 queued, stream 3 has 5,000:
+ * const plan = buildPacket({ streams: [one, three], budget: 1000n, rate, controlFrames: [], dataRoom: 0n });
+ * plan?.allocations.map(({ stream, allocation }) => [stream.id, allocation.amount]); // [[1n, 300n], [3n, 700n]]
+ * // a rejected packet hands each stream its money back:
+ * for (const { stream, allocation } of plan?.allocations ?? []) stream.settleMoney(allocation, false, 0n);
+ * ```
+ */
 export interface StreamAllocation {
   readonly stream: DataAndMoneyStream;
   readonly allocation: Allocation;
 }
 
-/** Bytes one stream placed in a packet. */
+/**
+ * Bytes one stream placed in a packet.
+ *
+ * @example
+ * ```ts
+ * stream.sendData('hello').subscribe();
+ * const plan = buildPacket({ streams: [stream], budget: 1000n, rate, controlFrames: [], dataRoom: 65_534n });
+ * const { segment } = plan!.segments[0]!; // { offset: 0n, data: <hello>, parts }
+ * stream.settleData(segment, false);     // rejected: sent again at offset 0
+ * ```
+ */
 export interface StreamSegment {
   readonly stream: DataAndMoneyStream;
   readonly segment: DataSegment;
 }
 
-/** The contents of one outgoing Prepare, before sequencing and encryption. */
+/**
+ * The contents of one outgoing Prepare, before sequencing and encryption.
+ *
+ * @example
+ * ```ts
+ * // stream 1 has 5,000 queued and 'hello' written; its receive max was already advertised:
+ * const plan = buildPacket({ streams: [stream], budget: 1000n, rate, controlFrames: [], dataRoom: 65_534n });
+ * // { amount: 1000n,
+ * //   frames: [StreamMoney { streamId: 1n, shares: 1000n }, StreamData { streamId: 1n, offset: 0n, data: <hello> }],
+ * //   allocations: [{ stream, allocation }], segments: [{ stream, segment }], newBytes: 5n }
+ * ```
+ */
 export interface PacketPlan {
   readonly amount: bigint;
   readonly frames: Frame[];
@@ -40,7 +72,22 @@ export interface PacketPlan {
   readonly newBytes: bigint;
 }
 
-/** Inputs of {@link buildPacket}. */
+/**
+ * Inputs of {@link buildPacket}.
+ *
+ * @example
+ * ```ts
+ * // What the sender passes when a slot in the congestion window frees:
+ * const inputs: PacketInputs = {
+ *   streams: registry.sorted(),
+ *   budget: maxPacket.budget,
+ *   rate: { numerator: 1n, denominator: 2n },
+ *   controlFrames: sender.takeControlFrames(),
+ *   dataRoom: windows.sendRoom,
+ * };
+ * const plan = buildPacket(inputs);
+ * ```
+ */
 export interface PacketInputs {
   /** Open streams, ascending id. */
   readonly streams: readonly DataAndMoneyStream[];
@@ -62,7 +109,7 @@ const WIDEST_HEADER = { sequence: MAX_U64, ilpPacketType: IlpPacketType.Prepare,
  *
  * @example
  * ```ts
- * buildPacket({ streams, budget: 1000n, rate: { numerator: 1n, denominator: 2n }, controlFrames: [] });
+ * buildPacket({ streams, budget: 1000n, rate: { numerator: 1n, denominator: 2n }, controlFrames: [], dataRoom: 65_534n });
  * ```
  */
 export function buildPacket(inputs: PacketInputs): PacketPlan | undefined {

@@ -18,16 +18,47 @@ import { ConnectionError } from '../errors';
 import type { Ratio } from './ratio';
 import type { Outcome } from './transmit';
 
-/** The probe amounts ilp-protocol-stream peers are used to (I-19), less the 1-unit one that tells nothing. */
+/**
+ * The probe amounts ilp-protocol-stream peers are used to (I-19), less the 1-unit one that tells nothing.
+ *
+ * @example
+ * ```ts
+ * // Amounts above maxPacketAmount are capped and sent once, so this volley is 1,000 and 1,000,000:
+ * probeRate(sendProbe, { amounts: DEFAULT_PROBE_AMOUNTS, maxPacketAmount: 1_000_000n, rounds: PROBE_ROUNDS });
+ * ```
+ */
 export const DEFAULT_PROBE_AMOUNTS: readonly bigint[] = [1_000n, 1_000_000n, 1_000_000_000n, 1_000_000_000_000n];
 
-/** What the probe learned. */
+/**
+ * What the probe learned.
+ *
+ * @example
+ * ```ts
+ * probeRate(sendProbe, options).subscribe(({ rate, maxPacketAmount }: ProbeResult) => console.log(rate, maxPacketAmount));
+ * // the 1,000,000 probe arrived as 499,000 and F08s put the path's limit at 1,000,000:
+ * // { numerator: 499_000n, denominator: 1_000_000n } 1_000_000n
+ * ```
+ */
 export interface ProbeResult {
   readonly rate: Ratio;
   readonly maxPacketAmount: bigint;
 }
 
-/** Probe settings. */
+/**
+ * Probe settings.
+ *
+ * @example
+ * ```ts
+ * const options: ProbeOptions = {
+ *   amounts: DEFAULT_PROBE_AMOUNTS,
+ *   maxPacketAmount: MAX_U64,
+ *   rounds: PROBE_ROUNDS,
+ *   retryDelayMs: 100, // after T rejects: 100, 200, 400, ... ms before the next volley
+ *   scheduler: asyncScheduler,
+ * };
+ * probeRate(sendProbe, options);
+ * ```
+ */
 export interface ProbeOptions {
   readonly amounts: readonly bigint[];
   /** The known (or configured) max packet amount; probes never exceed it. */

@@ -9,7 +9,16 @@
  * ```
  */
 
-/** numerator / denominator, with denominator > 0. */
+/**
+ * numerator / denominator, with denominator > 0.
+ *
+ * @example
+ * ```ts
+ * const half: Ratio = { numerator: 1n, denominator: 2n };
+ * multiplyFloor(999n, half);              // 499n
+ * compareRatios(ratioFrom('0.50'), half); // 0: ratioFrom does not reduce, and 50/100 compares equal to 1/2
+ * ```
+ */
 export interface Ratio {
   readonly numerator: bigint;
   readonly denominator: bigint;

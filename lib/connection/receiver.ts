@@ -17,7 +17,24 @@ import { ErrorCode, FrameType, type Frame, type StreamPacket } from '../wire/typ
 import type { DataAndMoneyStream } from '../stream/stream';
 import type { StreamRegistry } from './stream-registry';
 
-/** What the receiver needs from its connection. */
+/**
+ * What the receiver needs from its connection.
+ *
+ * @example
+ * ```ts
+ * // A Connection is one; a test can stand in for a server:
+ * const context: ReceiverContext = {
+ *   registry: new StreamRegistry(true, host),
+ *   announceStream: (stream) => opened.push(stream),
+ *   setRemoteAddress: (address) => (remote = address),
+ *   setRemoteAssetDetails: () => true,
+ *   addressReplyFrames: () => [],
+ *   takeQueuedFrames: () => [],
+ *   data: new DataWindows(1_048_576),
+ * };
+ * receivePacket(context, packet, 100n, { fulfillable: true, expired: false });
+ * ```
+ */
 export interface ReceiverContext {
   readonly registry: StreamRegistry;
   /** Emits a stream the peer opened, before any money is credited to it. */
@@ -34,7 +51,17 @@ export interface ReceiverContext {
   readonly data: ConnectionDataContext;
 }
 
-/** The connection's share of data flow control. */
+/**
+ * The connection's share of data flow control.
+ *
+ * @example
+ * ```ts
+ * const data: ConnectionDataContext = new DataWindows(1_048_576);
+ * data.limit;              // 1_048_576n
+ * data.addReceived(1000n); // a fulfilled packet took the peer 1,000 bytes further
+ * data.received;           // 1000n
+ * ```
+ */
 export interface ConnectionDataContext {
   /** Σ over streams of the highest offset the peer reached. */
   readonly received: bigint;
@@ -46,7 +73,19 @@ export interface ConnectionDataContext {
   applyRemoteLimit(maxOffset: bigint): void;
 }
 
-/** Facts about the ILP Prepare the STREAM packet arrived in. */
+/**
+ * Facts about the ILP Prepare the STREAM packet arrived in.
+ *
+ * @example
+ * ```ts
+ * // How answerPrepare fills them in:
+ * const facts: PrepareFacts = {
+ *   fulfillable: fulfillmentMatches(keys.fulfillment(prepare.data), prepare.executionCondition),
+ *   expired: prepare.expiresAt.getTime() <= now(),
+ * };
+ * receivePacket(context, packet, prepare.amount, facts);
+ * ```
+ */
 export interface PrepareFacts {
   /** SHA-256 of the fulfillment we would give matches the Prepare's condition. */
   readonly fulfillable: boolean;
@@ -54,7 +93,17 @@ export interface PrepareFacts {
   readonly expired: boolean;
 }
 
-/** A connection close decided while handling a packet (the peer's, or ours). */
+/**
+ * A connection close decided while handling a packet (the peer's, or ours).
+ *
+ * @example
+ * ```ts
+ * const { close } = receivePacket(context, packet, amount, facts);
+ * // the peer sent ConnectionClose(NoError): { code: ErrorCode.NoError, message: '', byRemote: true }
+ * // a client used stream id 2 with a server:
+ * // { code: ErrorCode.ProtocolViolation, message: 'stream id 2 has the wrong parity', byRemote: false }
+ * ```
+ */
 export interface CloseDecision {
   readonly code: ErrorCode | number;
   readonly message: string;
@@ -62,7 +111,18 @@ export interface CloseDecision {
   readonly byRemote: boolean;
 }
 
-/** The receiver's verdict on one incoming Prepare. */
+/**
+ * The receiver's verdict on one incoming Prepare.
+ *
+ * @example
+ * ```ts
+ * // A server gets 100 units with StreamMoney { streamId: 1n, shares: 1n }:
+ * const decision = receivePacket(context, packet, 100n, { fulfillable: true, expired: false });
+ * decision.fulfill;                                      // true
+ * decision.credits.map(([stream, n]) => [stream.id, n]); // [[1n, 100n]]
+ * decision.frames; // [StreamMaxMoney { streamId: 1n, receiveMax: MAX_U64, totalReceived: 100n }]
+ * ```
+ */
 export interface ReceiveDecision {
   readonly fulfill: boolean;
   readonly frames: Frame[];
@@ -74,7 +134,16 @@ export interface ReceiveDecision {
   readonly closedStreams: ReadonlyArray<readonly [DataAndMoneyStream, ErrorCode | number, string]>;
 }
 
-/** Packets numbered 2^31 and above are refused: a connection ends before either side sends 2^31 (29-5.1.3-a). */
+/**
+ * Packets numbered 2^31 and above are refused: a connection ends before either side sends 2^31 (29-5.1.3-a).
+ *
+ * @example
+ * ```ts
+ * MAX_PACKET_SEQUENCE; // 2_147_483_648n
+ * receivePacket(context, { ...packet, sequence: MAX_PACKET_SEQUENCE }, 0n, facts).close;
+ * // { code: ErrorCode.ProtocolViolation, message: 'peer exceeded 2^31 packets', byRemote: false }
+ * ```
+ */
 export const MAX_PACKET_SEQUENCE = 2n ** 31n;
 
 /**
@@ -289,6 +358,16 @@ function creditOf(credits: ReadonlyArray<readonly [DataAndMoneyStream, bigint]>,
  * the lowest-numbered stream that still has room (RFC 29 §5.3.8). Returns undefined (reject) when
  * money cannot be attributed (E14, E15) or a stream would exceed its receive max (E19); in that case
  * the StreamMaxMoney the sender needs is pushed onto `replyFrames`.
+ *
+ * @example
+ * ```ts
+ * attributeMoney(100n, [[one, 1n], [three, 1n], [five, 1n]], frames)?.map(([s, n]) => [s.id, n]);
+ * // [[1n, 34n], [3n, 33n], [5n, 33n]]
+ * one.setReceiveMax(10n);
+ * attributeMoney(100n, [[one, 1n]], frames);
+ * // undefined: 100 is more than 10 plus the 1 % allowance; frames now holds
+ * // StreamMaxMoney { streamId: 1n, receiveMax: 10n, totalReceived: 0n }
+ * ```
  */
 export function attributeMoney(
   amount: bigint,
@@ -330,6 +409,13 @@ export function attributeMoney(
  * our limit into their units at an estimated rate and round; ilp-protocol-stream sizes the last
  * packet with a ceiling and retries a refusal forever, so a receiver that refused every rounding
  * overshoot would never let it finish. It grants itself the same 1 %.
+ *
+ * @example
+ * ```ts
+ * withRoundingAllowance(1000n); // 1010n
+ * withRoundingAllowance(50n);   // 51n: the allowance is at least one unit
+ * withRoundingAllowance(0n);    // 0n
+ * ```
  */
 export function withRoundingAllowance(room: bigint): bigint {
   if (room <= 0n) return 0n;

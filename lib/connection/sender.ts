@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * const sender = new ConnectionSender(connection, link, settings);
+ * const sender = new ConnectionSender(connection, link, settings, new DataWindows(2_097_152));
  * sender.wake(); // something new to send
  * ```
  */
@@ -36,7 +36,17 @@ import type { DataAndMoneyStream } from '../stream/stream';
 import { type Link, type Outcome, transmit } from './transmit';
 import type { ConnectionState, ConnectionTotals, ExchangeRate } from './types';
 
-/** Tunables of the send loop; `createConnection` documents the defaults. */
+/**
+ * Tunables of the send loop; `createConnection` documents the defaults.
+ *
+ * @example
+ * ```ts
+ * // resolveConnectionOptions fills them in (ResolvedTuning extends SenderSettings):
+ * const settings: SenderSettings = resolveConnectionOptions({ slippage: 0.005 });
+ * settings.slippage; // { numerator: 5n, denominator: 1000n }
+ * settings.expiryMs; // 30_000, the packetExpiryMs default
+ * ```
+ */
 export interface SenderSettings {
   /** How far below the probed rate a packet may still be accepted (e.g. 1/100). */
   readonly slippage: Ratio;
@@ -62,7 +72,17 @@ export interface SenderSettings {
   readonly maxConsecutiveFailures: number;
 }
 
-/** What the sender needs from the connection it sends for. */
+/**
+ * What the sender needs from the connection it sends for.
+ *
+ * @example
+ * ```ts
+ * // The connection passes itself as the host (in its constructor):
+ * this.sender = new ConnectionSender(this, link, params, this.data);
+ * // a fulfilled packet of 1,000 that delivered 500 then comes back as
+ * host.addToTotals({ sent: 1000n, delivered: 500n, inFlight: -1000n });
+ * ```
+ */
 export interface SenderHost {
   readonly registry: StreamRegistry;
   readonly state: ConnectionState;
@@ -88,10 +108,27 @@ export interface SenderHost {
   fail(error: Error): void;
 }
 
-/** Probe volleys before a connect gives up (the reference tries 15). */
+/**
+ * Probe volleys before a connect gives up (the reference tries 15).
+ *
+ * @example
+ * ```ts
+ * probeRate(sendProbe, { amounts: DEFAULT_PROBE_AMOUNTS, maxPacketAmount: max.budget, rounds: PROBE_ROUNDS });
+ * ```
+ */
 export const PROBE_ROUNDS = 12;
 
-/** How long `end()` waits for the reply to its ConnectionClose before closing anyway. */
+/**
+ * How long `end()` waits for the reply to its ConnectionClose before closing anyway.
+ *
+ * @example
+ * ```ts
+ * // A peer may drop the close; the wait ends after 1 s, or at packet expiry if that is sooner:
+ * transmit(link, close).pipe(
+ *   timeout({ first: Math.min(CLOSE_REPLY_WAIT_MS, settings.expiryMs), with: () => of(undefined), scheduler: link.scheduler }),
+ * );
+ * ```
+ */
 export const CLOSE_REPLY_WAIT_MS = 1_000;
 
 /**
@@ -99,12 +136,36 @@ export const CLOSE_REPLY_WAIT_MS = 1_000;
  * StreamDataBlocked after this long, doubling up to {@link BLOCKED_PROBE_MAX_MS}: a peer that only
  * reports its window in replies (ilp-protocol-stream with a flowing reader) would otherwise never
  * tell us it has room.
+ *
+ * @example
+ * ```ts
+ * // Waits between blocked probes: 5, 10, 20, 40, 80, 160, 320, 640, 1_000, 1_000, ... ms;
+ * // a packet that carries new bytes starts the sequence again at BLOCKED_PROBE_FIRST_MS.
+ * ```
  */
 export const BLOCKED_PROBE_FIRST_MS = 5;
-/** The longest wait between two blocked probes. */
+/**
+ * The longest wait between two blocked probes.
+ *
+ * @example
+ * ```ts
+ * this.blockedProbeDelay = Math.min(delay * 2, BLOCKED_PROBE_MAX_MS); // after 640 ms comes 1_000, not 1_280
+ * ```
+ */
 export const BLOCKED_PROBE_MAX_MS = 1_000;
 
-/** Sends a connection's packets. */
+/**
+ * Sends a connection's packets.
+ *
+ * @example
+ * ```ts
+ * const sender = new ConnectionSender(connection, link, settings, windows);
+ * sender.probe().subscribe((rate) => console.log(rate.value)); // the client handshake
+ * sender.window;          // settings.initialWindow until replies grow or shrink it
+ * sender.packetsInFlight; // 0
+ * sender.stop();          // packets on the wire still settle
+ * ```
+ */
 export class ConnectionSender {
   private control: Frame[] = [];
   private inFlight = 0;

@@ -8,10 +8,29 @@
  */
 import type { Ratio } from './ratio';
 
-/** Lifecycle of a connection; `state$` replays the current one. */
+/**
+ * Lifecycle of a connection; `state$` replays the current one.
+ *
+ * @example
+ * ```ts
+ * const connection = await createConnection({ plugin, destinationAccount, sharedSecret });
+ * const state: ConnectionState = connection.state; // 'open': createConnection resolves once the probe succeeded
+ * await connection.end();
+ * connection.state; // 'closed'
+ * ```
+ */
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
 
-/** Money totals of a connection over all its streams. */
+/**
+ * Money totals of a connection over all its streams.
+ *
+ * @example
+ * ```ts
+ * await lastValueFrom(connection.createStream().sendMoney(1000));
+ * const totals: ConnectionTotals = connection.totals;
+ * // at a rate of 0.5: { sent: 1000n, delivered: 500n, received: 0n, inFlight: 0n }
+ * ```
+ */
 export interface ConnectionTotals {
   /** Source units in fulfilled packets. */
   readonly sent: bigint;
@@ -27,6 +46,13 @@ export interface ConnectionTotals {
  * The path exchange rate: destination units per source unit, in base units (no asset scale).
  * `exchangeRate$` emits it when the probe ends and again whenever an authentic reply moves the
  * tracked bounds.
+ *
+ * @example
+ * ```ts
+ * const rate: ExchangeRate = await firstValueFrom(connection.exchangeRate$);
+ * rate.value;                         // 0.5 on a path that halves every amount
+ * multiplyFloor(1000n, rate.minimum); // 495n with the default 1 % slippage: the least a packet of 1,000 may deliver
+ * ```
  */
 export interface ExchangeRate {
   /** delivered / sent of the probe with the most precision. */
@@ -44,5 +70,13 @@ export interface ExchangeRate {
   readonly value: number;
 }
 
-/** The zero totals a connection starts with. */
+/**
+ * The zero totals a connection starts with.
+ *
+ * @example
+ * ```ts
+ * const connection = await createConnection({ plugin, destinationAccount, sharedSecret });
+ * connection.totals; // ZERO_CONNECTION_TOTALS: the rate probe moves no money
+ * ```
+ */
 export const ZERO_CONNECTION_TOTALS: ConnectionTotals = { sent: 0n, delivered: 0n, received: 0n, inFlight: 0n };

@@ -21,7 +21,16 @@ import { Duplex } from 'node:stream';
 import type { Subscription } from 'rxjs';
 import type { DataAndMoneyStream } from './stream';
 
-/** Options for {@link toDuplex}. */
+/**
+ * Options for {@link toDuplex}.
+ *
+ * @example
+ * ```ts
+ * // Node buffers up to 64 KiB each way before backpressure applies:
+ * const duplex = toDuplex(stream, { writableHighWaterMark: 65_536, readableHighWaterMark: 65_536 });
+ * duplex.writableHighWaterMark; // 65_536
+ * ```
+ */
 export interface DuplexOptions {
   /** Bytes Node buffers on the writable side before `write()` returns false. Default 16,384. */
   readonly writableHighWaterMark?: number;

@@ -8,13 +8,24 @@
  * @example
  * ```ts
  * const incoming = new IncomingData(16_384);
- * incoming.accept(5n, Buffer.from('world'));   // 'ok': kept until offset 0..4 arrives
+ * incoming.accept(5n, Buffer.from('world'));   // 10n (the highest offset grew): kept until 0..4 arrives
  * incoming.accept(0n, Buffer.from('hello'));
  * incoming.read();                              // [<hello>, <world>]
  * ```
  */
 
-/** Why a segment was refused. */
+/**
+ * Why a segment was refused.
+ *
+ * @example
+ * ```ts
+ * const incoming = new IncomingData(10);
+ * incoming.check(8n, Buffer.from('abc')); // 'flow-control': it ends at 11, past the limit 10
+ * incoming.accept(0n, Buffer.from('ab'));
+ * incoming.check(1n, Buffer.from('x'));   // 'overlap': offset 1 already holds 'b'
+ * incoming.check(1n, Buffer.from('b'));   // undefined: an identical repeat is fine
+ * ```
+ */
 export type DataViolation = 'flow-control' | 'overlap';
 
 interface Segment {
@@ -22,7 +33,20 @@ interface Segment {
   readonly data: Buffer;
 }
 
-/** A stream's incoming bytes. */
+/**
+ * A stream's incoming bytes.
+ *
+ * @example
+ * ```ts
+ * const incoming = new IncomingData(16);
+ * incoming.maxOffset;                      // 16n
+ * incoming.accept(3n, Buffer.from('def')); // 6n: the highest offset grew from 0 to 6
+ * incoming.readable;                       // false: bytes 0..2 are missing
+ * incoming.accept(0n, Buffer.from('abc')); // 0n
+ * incoming.read();                         // [<abc>, <def>]
+ * incoming.maxOffset;                      // 22n: the window moved with what was read
+ * ```
+ */
 export class IncomingData {
   private consumedOffset = 0n;
   /** Out-of-order and not yet read segments, ascending and not overlapping, all past `consumed`. */

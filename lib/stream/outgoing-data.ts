@@ -14,7 +14,16 @@
  * ```
  */
 
-/** Progress of one `sendData()` call. */
+/**
+ * Progress of one `sendData()` call.
+ *
+ * @example
+ * ```ts
+ * stream.sendData('hello').subscribe((progress: DataProgress) => console.log(progress));
+ * // { sent: 5, acknowledged: 0, length: 5 } when the packet leaves,
+ * // { sent: 5, acknowledged: 5, length: 5 } when it is fulfilled; then the Observable completes
+ * ```
+ */
 export interface DataProgress {
   /** Bytes of this call placed in packets so far. */
   readonly sent: number;
@@ -24,7 +33,18 @@ export interface DataProgress {
   readonly length: number;
 }
 
-/** Callbacks of one write. */
+/**
+ * Callbacks of one write.
+ *
+ * @example
+ * ```ts
+ * const listener: WriteListener = {
+ *   progress: ({ sent, acknowledged, length }) => console.log(`${sent} sent, ${acknowledged} of ${length} acknowledged`),
+ *   done: () => console.log('all acknowledged'),
+ * };
+ * outgoing.write(Buffer.from('hello'), listener);
+ * ```
+ */
 export interface WriteListener {
   progress(progress: DataProgress): void;
   /** Every byte was acknowledged. */
@@ -36,6 +56,17 @@ const EMPTY = Buffer.alloc(0);
 /**
  * One write: bytes the user asked to send. The caller's buffer is kept, not copied (as a Node
  * Writable does), and let go once every byte of it went into a packet.
+ *
+ * @example
+ * ```ts
+ * const out = new OutgoingData();
+ * const write = out.write(Buffer.from('hello world'));
+ * out.take(5, 65_534n);
+ * write.progress;      // { sent: 5, acknowledged: 0, length: 11 }
+ * write.fullyTaken;    // false
+ * out.withdraw(write); // the 6 bytes not yet sent are dropped
+ * write.length;        // 5, and write.fullyTaken is true
+ * ```
  */
 export class DataWrite {
   /** Bytes placed in packets. */
@@ -60,7 +91,18 @@ export class DataWrite {
   }
 }
 
-/** Bytes of a stream at an offset, as placed in one packet. */
+/**
+ * Bytes of a stream at an offset, as placed in one packet.
+ *
+ * @example
+ * ```ts
+ * const out = new OutgoingData();
+ * const first = out.write(Buffer.from('ab'));
+ * const second = out.write(Buffer.from('cd'));
+ * const segment = out.take(1000, 65_534n); // { offset: 0n, data: <abcd>, parts: [[first, 2], [second, 2]] }
+ * out.settle(segment!, false);             // rejected: the next take() returns this same segment
+ * ```
+ */
 export interface DataSegment {
   readonly offset: bigint;
   readonly data: Buffer;
@@ -68,10 +110,29 @@ export interface DataSegment {
   readonly parts: ReadonlyArray<readonly [DataWrite, number]>;
 }
 
-/** The default the peer's StreamMaxData is assumed to be until it says (what ilp-protocol-stream assumes too). */
+/**
+ * The default the peer's StreamMaxData is assumed to be until it says (what ilp-protocol-stream assumes too).
+ *
+ * @example
+ * ```ts
+ * new OutgoingData().remoteMaxOffset; // 16_384n until the peer's StreamMaxData says more
+ * ```
+ */
 export const DEFAULT_REMOTE_STREAM_WINDOW = 16_384n;
 
-/** A stream's outgoing bytes. */
+/**
+ * A stream's outgoing bytes.
+ *
+ * @example
+ * ```ts
+ * const out = new OutgoingData();
+ * out.write(Buffer.alloc(20_000));
+ * out.take(32_000, 65_534n)?.data.length; // 16_384: the peer's assumed stream window
+ * out.unreportedBlock();                   // 16_384n: the other 3,616 bytes wait on the peer
+ * out.applyRemoteMax(40_000n);             // its StreamMaxData arrived
+ * out.hasSendable(65_534n);                // true
+ * ```
+ */
 export class OutgoingData {
   private writes: DataWrite[] = [];
   private retransmits: DataSegment[] = [];

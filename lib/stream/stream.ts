@@ -20,7 +20,18 @@ import { type Allocation, type SendOrder, SendOrders } from './send-orders';
 import { type DataProgress, type DataSegment, type DataWrite, OutgoingData } from './outgoing-data';
 import { type DataViolation, IncomingData } from './incoming-data';
 
-/** Progress of one `sendMoney()` call, emitted after each fulfilled packet that carried part of it. */
+/**
+ * Progress of one `sendMoney()` call, emitted after each fulfilled packet that carried part of it.
+ *
+ * @example
+ * ```ts
+ * stream.sendMoney(1000).subscribe((progress: MoneyProgress) => console.log(progress));
+ * // in packets of at most 400 at a rate of 0.5:
+ * // { sent: 400n, delivered: 200n, amount: 1000n }
+ * // { sent: 800n, delivered: 400n, amount: 1000n }
+ * // { sent: 1000n, delivered: 500n, amount: 1000n }, then the Observable completes
+ * ```
+ */
 export interface MoneyProgress {
   /** Source units of this call in fulfilled packets so far. */
   readonly sent: bigint;
@@ -30,7 +41,18 @@ export interface MoneyProgress {
   readonly amount: bigint;
 }
 
-/** Running totals of a stream; `totals$` replays the latest. */
+/**
+ * Running totals of a stream; `totals$` replays the latest.
+ *
+ * @example
+ * ```ts
+ * const stream = connection.createStream();
+ * stream.totals; // { sent: 0n, delivered: 0n, received: 0n, inFlight: 0n }
+ * await lastValueFrom(stream.sendMoney(1000));
+ * stream.totals.sent; // 1000n
+ * stream.totals$.subscribe((totals: StreamTotals) => console.log(totals.delivered)); // 500n at a rate of 0.5
+ * ```
+ */
 export interface StreamTotals {
   /** Source units in fulfilled packets. */
   readonly sent: bigint;
@@ -42,10 +64,28 @@ export interface StreamTotals {
   readonly inFlight: bigint;
 }
 
-/** Lifecycle of a stream. */
+/**
+ * Lifecycle of a stream.
+ *
+ * @example
+ * ```ts
+ * const state: StreamState = stream.state; // 'open' until end() or destroy()
+ * await stream.end();                      // 'closing' until queued money and bytes have gone out
+ * stream.state;                            // 'closed'
+ * ```
+ */
 export type StreamState = 'open' | 'closing' | 'closed';
 
-/** What a stream needs from the connection that owns it. */
+/**
+ * What a stream needs from the connection that owns it.
+ *
+ * @example
+ * ```ts
+ * // A Connection is the host of its streams; a test can stand in for it:
+ * const host: StreamHost = { wake: () => undefined, closeStream: () => undefined, streamReceiveWindow: 262_144, dataConsumed: () => undefined };
+ * const stream = new DataAndMoneyStream(1n, host);
+ * ```
+ */
 export interface StreamHost {
   /** The stream has something new to send (money, bytes, or a close). */
   wake(): void;

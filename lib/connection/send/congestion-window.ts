@@ -20,7 +20,16 @@
  * ```
  */
 
-/** Sizes of a {@link CongestionWindow}. */
+/**
+ * Sizes of a {@link CongestionWindow}.
+ *
+ * @example
+ * ```ts
+ * // The sender sizes its window from the resolved tuning (`initialWindow`, `window`):
+ * const window = new CongestionWindow({ initial: settings.initialWindow, max: settings.window });
+ * new CongestionWindow({ initial: 16, max: 128 }).packets; // 16 with the defaults
+ * ```
+ */
 export interface CongestionWindowOptions {
   /** Packets in flight at the start (at most `max`). */
   readonly initial: number;
@@ -28,7 +37,19 @@ export interface CongestionWindowOptions {
   readonly max: number;
 }
 
-/** The congestion window of one connection's sender. */
+/**
+ * The congestion window of one connection's sender.
+ *
+ * @example
+ * ```ts
+ * const window = new CongestionWindow({ initial: 2, max: 8 });
+ * const epoch = window.epoch;  // stamped on a packet as it leaves
+ * window.onFulfill();          // slow start: window.packets is 3
+ * window.onCongestion(epoch);  // T04, R00 or expiry: halved to 1, and slow start ends
+ * window.onCongestion(epoch);  // another reject from the same epoch: ignored, still 1
+ * window.onFulfill();          // now about one packet per round trip: 1 + 1/1, so 2
+ * ```
+ */
 export class CongestionWindow {
   private size: number;
   private threshold = Number.POSITIVE_INFINITY;

@@ -13,7 +13,20 @@
  * ```
  */
 
-/** One connection's max packet amount, in source units. */
+/**
+ * One connection's max packet amount, in source units.
+ *
+ * @example
+ * ```ts
+ * const max = new MaxPacketAmount(1000n);
+ * max.onTooLarge(1000n, undefined); // F08 without data: the limit is below 1000
+ * max.budget;                       // 500n
+ * max.onDelivered(500n);
+ * max.budget;                       // 750n: halfway between 500 and 999
+ * max.onTooLarge(750n, 600n);       // F08 data puts the limit at 600
+ * max.budget;                       // 600n, and max.isPrecise is true
+ * ```
+ */
 export class MaxPacketAmount {
   private upper: bigint;
   private verified = 0n;

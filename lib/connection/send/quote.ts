@@ -11,7 +11,18 @@
 import { type Ratio, multiplyFloor } from '../ratio';
 import type { ExchangeRate } from '../types';
 
-/** A quote for sending `sourceAmount` over a connection's path, as it is known now. */
+/**
+ * A quote for sending `sourceAmount` over a connection's path, as it is known now.
+ *
+ * @example
+ * ```ts
+ * const quote: Quote = await firstValueFrom(connection.quote(2_500));
+ * // on a path at a rate of 0.5 that carries at most 1,000 per packet, with 1 % slippage:
+ * // { sourceAmount: 2_500n, maxPacketAmount: 1_000n, packets: 3n,
+ * //   estimatedDelivery: 1_250n, minDelivery: 1_237n, exchangeRate }
+ * // minDelivery is 495 + 495 + 247: each packet is floored on its own
+ * ```
+ */
 export interface Quote {
   /** The amount quoted, in source units. */
   readonly sourceAmount: bigint;

@@ -10,18 +10,39 @@
  * const bounds = new RateBounds();
  * bounds.observe(1000n, 499n); // [0.499, 0.5)
  * bounds.observe(3000n, 1499n); // [0.49966…, 0.5)
- * bounds.lower; // { numerator: 1499n, denominator: 3000n }
+ * bounds.current?.lower; // { numerator: 1499n, denominator: 3000n }
  * ```
  */
 import { type Ratio, compareRatios as compare } from '../ratio';
 
-/** A half-open interval [lower, upper) of exchange rates. */
+/**
+ * A half-open interval [lower, upper) of exchange rates.
+ *
+ * @example
+ * ```ts
+ * bounds.observe(1000n, 499n);
+ * const interval: RateInterval | undefined = bounds.current;
+ * // { lower: { numerator: 499n, denominator: 1000n }, upper: { numerator: 500n, denominator: 1000n } }:
+ * // 0.499 <= rate < 0.5
+ * ```
+ */
 export interface RateInterval {
   readonly lower: Ratio;
   readonly upper: Ratio;
 }
 
-/** Tracks the interval; `observe` reports whether it changed. */
+/**
+ * Tracks the interval; `observe` reports whether it changed.
+ *
+ * @example
+ * ```ts
+ * const bounds = new RateBounds();
+ * bounds.current;               // undefined: nothing observed yet
+ * bounds.observe(1000n, 499n);  // true: [499/1000, 500/1000)
+ * bounds.observe(1000n, 499n);  // false: the same reply narrows nothing
+ * bounds.observe(1000n, 520n);  // true: outside the interval, so the rate moved: [520/1000, 521/1000)
+ * ```
+ */
 export class RateBounds {
   private interval: RateInterval | undefined;
 

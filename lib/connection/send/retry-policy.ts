@@ -11,7 +11,17 @@
  */
 import { type MonoTypeOperatorFunction, type Observable, type SchedulerLike, catchError, mergeMap, of, race, retry, take, throwError, timer } from 'rxjs';
 
-/** How a packet is retried after a temporary failure. */
+/**
+ * How a packet is retried after a temporary failure.
+ *
+ * @example
+ * ```ts
+ * // The connection defaults (retryBaseDelayMs, retryFactor, retryMaxDelayMs, retryAttempts):
+ * const policy: RetryPolicy = { baseDelayMs: 100, factor: 2, maxDelayMs: 5_000, attempts: 10 };
+ * retryDelay(policy, 1); // 100
+ * retryDelay(policy, 7); // 5_000: 6,400 capped at maxDelayMs
+ * ```
+ */
 export interface RetryPolicy {
   /** Wait before the first retry, in ms. */
   readonly baseDelayMs: number;
@@ -36,7 +46,20 @@ export function retryDelay(policy: RetryPolicy, retry: number): number {
   return Math.min(delay, policy.maxDelayMs);
 }
 
-/** What {@link retryTemporary} needs to know about the outcomes it sees. */
+/**
+ * What {@link retryTemporary} needs to know about the outcomes it sees.
+ *
+ * @example
+ * ```ts
+ * const hooks: RetryHooks<Outcome> = {
+ *   isTemporary: (o) => o.reply.type === IlpPacketType.Reject && (o.reply.code.startsWith('T') || o.reply.code === 'R00'),
+ *   onTemporary: () => (temporaryRejects += 1), // called on the last attempt too
+ *   cancelled: () => stopped,
+ *   cancel$: stopped$,
+ * };
+ * transmit(link, packet).pipe(retryTemporary(policy, scheduler, hooks)).subscribe(settle);
+ * ```
+ */
 export interface RetryHooks<T> {
   /** True for an outcome worth another attempt. */
   isTemporary(outcome: T): boolean;
