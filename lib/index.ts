@@ -23,3 +23,4 @@ export { type Ratio, ratioFrom } from './connection/ratio';
 export { CONNECTION_DEFAULTS, type ConnectionTuning } from './connection/options';
 export { createServer, listen, type Server, type ServerOptions, type AddressAndSecret } from './server';
 export { createConnection, connect, type ConnectionOptions } from './client';
+export * from './spsp';
