@@ -2,15 +2,16 @@
  * The side-by-side benchmark: the same scenarios against this library and against
  * ilp-protocol-stream 2.7.1 in one process, over the same in-memory network, printed as one
  * table of medians and ours/ref ratios (money in packets/s, bytes in MiB/s, memory in KiB). The
- * receiver scenario is the exception: there both senders pay @interledger/stream-receiver, and
- * the ref column is @interledger/pay. Speed and memory are measured here, never asserted in
- * tests. How runs are taken (warm-up, interleaving, medians) is in ./harness.ts and follows
+ * receiver scenario is one exception: there both senders pay @interledger/stream-receiver, and
+ * the ref column is @interledger/pay; the connector scenario is the other: there both pay through
+ * a real ilp-connector in a child process, over BTP on 127.0.0.1. Speed and memory are measured
+ * here, never asserted in tests. How runs are taken (warm-up, interleaving, medians) is in ./harness.ts and follows
  * /work/shared/research/perf-anchor.md.
  *
  * Environment (or the equivalent flags, handy after `npm run bench --`):
  * - `BENCH_QUICK=1` / `--quick`: a ~30 s smoke run (fewer, shorter runs; smaller amounts).
  * - `BENCH_ONLY=codec,money` / `--only=codec,money`: only these scenarios (codec, crypto, money,
- *   receiver, data, connect, memory), still in that order.
+ *   receiver, data, connect, connector, memory), still in that order.
  *
  * The memory scenario and the data scenario's paused-reader rows need `global.gc`. Without
  * `--expose-gc` this process re-runs itself as a child with the flag (same argv, ts-node or not)
@@ -34,6 +35,7 @@ import '../spec/interop/reference-shim';
 import { type BenchSettings, type Row, type Scenario, formatTable, formatTargets, progress } from './harness';
 import { codecScenario } from './scenarios/codec';
 import { connectScenario } from './scenarios/connect';
+import { connectorScenario } from './scenarios/connector';
 import { cryptoScenario } from './scenarios/crypto';
 import { dataScenario } from './scenarios/data';
 import { memoryScenario } from './scenarios/memory';
@@ -42,9 +44,10 @@ import { receiverScenario } from './scenarios/receiver';
 
 /**
  * In run order; memory is last because its forced GCs would slow whatever ran after it. data
- * forces GCs too, at its end (paused-reader rows); connect, next, warms up for 1.5 s first.
+ * forces GCs too, at its end (paused-reader rows); connect, next, warms up for 1.5 s first;
+ * connector starts its own connector process.
  */
-const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, receiverScenario, dataScenario, connectScenario, memoryScenario];
+const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, receiverScenario, dataScenario, connectScenario, connectorScenario, memoryScenario];
 
 function selectScenarios(only: string | undefined): Scenario[] {
   if (!only) return [...SCENARIOS];
