@@ -73,12 +73,17 @@ export type StreamErrorCode = 'STREAM_CLOSED' | 'REMOTE_CLOSED' | 'INVALID_ARGUM
  */
 export class StreamError extends Error {
   override readonly name = 'StreamError';
+  /**
+   * `cause`: the error behind this one, e.g. the typed {@link ConnectionError} (with its code and
+   * `ilpCode`) when a stream ends because its connection failed.
+   */
   constructor(
     readonly code: StreamErrorCode,
     detail: string,
     readonly streamErrorCode?: ErrorCode | number,
+    options?: { cause?: unknown },
   ) {
-    super(`${code}: ${detail}`);
+    super(`${code}: ${detail}`, options);
   }
 }
 

@@ -493,7 +493,7 @@ export class Connection implements StreamHost, IncomingContext {
   private complete(): void {
     if (this.state === 'closed' || !this.finishing) return;
     const { error } = this.finishing;
-    const streamError = error ? new StreamError('CONNECTION_CLOSED', error.message) : undefined;
+    const streamError = error ? new StreamError('CONNECTION_CLOSED', error.message, undefined, { cause: error }) : undefined;
     for (const stream of this.registry.sorted()) {
       this.registry.remove(stream);
       stream.closeFromRemote(streamError);

@@ -25,6 +25,7 @@ import {
   createServer,
   ilpReject,
   isConnectionError,
+  isStreamError,
   isIldcpRequest,
   writeF08Data,
 } from '../../lib';
@@ -540,7 +541,10 @@ describe('final rejects (27-Err-F)', () => {
     });
     const { error, sending } = await untilClosed(client, client.createStream().sendMoney(10_000));
     expectSendFailed(error, code);
-    expect(await sending).toBeInstanceOf(Error);
+    const streamError = await sending;
+    // The stream's error carries the connection's typed error (code and ilpCode) as its cause.
+    expect(isStreamError(streamError, 'CONNECTION_CLOSED')).toBe(true);
+    expect((streamError as Error).cause).toBe(error);
     await sleep(10);
     // Not retried: at most one final reject per packet that was in flight.
     expect(finals).toBeGreaterThanOrEqual(1);
