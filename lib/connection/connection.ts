@@ -19,7 +19,7 @@ import type { IlpPrepare, IlpReply, Plugin } from '../ilp';
 import { ConnectionError, StreamError } from '../errors';
 import { DataAndMoneyStream, type StreamHost } from '../stream/stream';
 import { type Amount, toU64 } from '../stream/amount';
-import type { Quote } from './send/quote';
+import type { Quote } from './controllers/quote';
 import { StreamRegistry } from './stream-registry';
 import { answerClosed, answerPrepare, type IncomingContext } from './incoming';
 import { type CloseDecision, MAX_PACKET_SEQUENCE } from './receiver';

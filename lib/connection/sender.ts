@@ -2,8 +2,8 @@
  * The send loop of a connection: a pull loop that asks the packet builder for the next packet
  * whenever a packet settles or new money is queued, keeping as many packets in flight as the
  * congestion window allows (DESIGN §4). One controller per concern: the congestion window
- * (send/congestion-window.ts), the max packet amount (send/max-packet-amount.ts), the rate
- * bounds (send/rate-bounds.ts) and per-packet retries (send/retry-policy.ts); the loop itself
+ * (controllers/congestion-window.ts), the max packet amount (controllers/max-packet-amount.ts), the rate
+ * bounds (controllers/rate-bounds.ts) and per-packet retries (../operators/retry-policy.ts); the loop itself
  * settles money exactly and decides when the path is hopeless.
  *
  * Why a pull loop and not `mergeMap(send, window)` over a source of packets: what the next packet
@@ -26,11 +26,11 @@ import type { StreamRegistry } from './stream-registry';
 import { buildPacket, type PacketPlan } from './packet-builder';
 import { type Ratio, compareRatios, multiplyFloor, ratioToNumber } from './ratio';
 import { DEFAULT_PROBE_AMOUNTS, f08ExactMaxInSource, probeRate } from './rate-probe';
-import { CongestionWindow } from './send/congestion-window';
-import { MaxPacketAmount } from './send/max-packet-amount';
-import { RateBounds } from './send/rate-bounds';
-import { type RetryPolicy, retryTemporary } from './send/retry-policy';
-import { type Quote, computeQuote } from './send/quote';
+import { CongestionWindow } from './controllers/congestion-window';
+import { MaxPacketAmount } from './controllers/max-packet-amount';
+import { RateBounds } from './controllers/rate-bounds';
+import { type RetryPolicy, retryTemporary } from '../operators/retry-policy';
+import { type Quote, computeQuote } from './controllers/quote';
 import type { DataWindows } from './data-windows';
 import type { DataAndMoneyStream } from '../stream/stream';
 import { type Link, type Outcome, transmit } from './transmit';

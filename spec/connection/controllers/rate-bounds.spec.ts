@@ -4,7 +4,7 @@
  * floor and (d+1)/s; E27/E28: never trust one reply to raise the estimate for good).
  */
 import fc from 'fast-check';
-import { RateBounds } from '../../../lib/connection/send/rate-bounds';
+import { RateBounds } from '../../../lib/connection/controllers/rate-bounds';
 import { type Ratio, compareRatios } from '../../../lib/connection/ratio';
 
 const r = (numerator: bigint, denominator: bigint): Ratio => ({ numerator, denominator });

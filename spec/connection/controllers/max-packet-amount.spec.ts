@@ -5,7 +5,7 @@
  * 0 ends the payment).
  */
 import fc from 'fast-check';
-import { MaxPacketAmount } from '../../../lib/connection/send/max-packet-amount';
+import { MaxPacketAmount } from '../../../lib/connection/controllers/max-packet-amount';
 
 const MAX_U64 = 2n ** 64n - 1n;
 

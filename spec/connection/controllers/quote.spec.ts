@@ -4,7 +4,7 @@
  * rounded down on its own by the connectors, and the least it can deliver at the minimum rate.
  */
 import fc from 'fast-check';
-import { computeQuote } from '../../../lib/connection/send/quote';
+import { computeQuote } from '../../../lib/connection/controllers/quote';
 import { type Ratio, multiplyFloor } from '../../../lib/connection/ratio';
 import type { ExchangeRate } from '../../../lib/connection/types';
 

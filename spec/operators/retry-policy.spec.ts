@@ -5,8 +5,8 @@
  */
 import { NEVER, Subject, defer, map, of, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { type RetryPolicy, retryDelay, retryTemporary } from '../../../lib/connection/send/retry-policy';
-import { CONNECTION_DEFAULTS } from '../../../lib/connection/options';
+import { type RetryPolicy, retryDelay, retryTemporary } from '../../lib/operators/retry-policy';
+import { CONNECTION_DEFAULTS } from '../../lib/connection/options';
 
 const defaults: RetryPolicy = {
   baseDelayMs: CONNECTION_DEFAULTS.retryBaseDelayMs,

@@ -3,7 +3,7 @@
  * slow start, one halving per epoch (round trip of congestion), a floor of 1 and a cap of `max`.
  */
 import fc from 'fast-check';
-import { CongestionWindow } from '../../../lib/connection/send/congestion-window';
+import { CongestionWindow } from '../../../lib/connection/controllers/congestion-window';
 
 describe('CongestionWindow (AIMD; E31 T04 halves the window)', () => {
   it('starts at `initial`, capped at `max`', () => {
