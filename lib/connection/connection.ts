@@ -352,7 +352,7 @@ export class Connection implements StreamHost, IncomingContext {
       stream.advertisedMaxData = stream.incoming.maxOffset;
       this.sender.queueFrame({ type: FrameType.StreamMaxData, streamId: stream.id, maxOffset: stream.advertisedMaxData });
     }
-    this.sender.queueFrame({ type: FrameType.ConnectionMaxData, maxOffset: this.data.limit });
+    this.sender.queueFrame({ type: FrameType.ConnectionMaxData, maxOffset: this.data.advertiseLimit() });
     this.sender.wake();
   }
   /** @internal */

@@ -8,7 +8,7 @@
  * const windows = new DataWindows(1_048_576);
  * windows.applyRemoteLimit(65_534n);
  * windows.sendRoom;        // 65,534n bytes we may still send
- * windows.limit;           // 1,048,576n: what we advertise
+ * windows.advertiseLimit(); // 1,048,576n: our ConnectionMaxData, now heard by the peer
  * ```
  */
 import type { ConnectionDataContext } from './receiver';
@@ -55,9 +55,14 @@ export class DataWindows implements ConnectionDataContext {
     return this.receivedBytes;
   }
 
-  /** Our ConnectionMaxData: Σ consumed + the window. Reading it counts as advertising it. */
+  /** Our ConnectionMaxData: Σ consumed + the window. */
   get limit(): bigint {
-    this.advertised = this.consumedBytes + BigInt(this.window);
+    return this.consumedBytes + BigInt(this.window);
+  }
+
+  /** The limit, as it goes into a frame to the peer: from now on it is what the peer has heard. */
+  advertiseLimit(): bigint {
+    this.advertised = this.limit;
     return this.advertised;
   }
 

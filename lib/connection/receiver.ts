@@ -67,6 +67,8 @@ export interface ConnectionDataContext {
   readonly received: bigint;
   /** The most `received` may reach: Σ consumed + the connection window (our ConnectionMaxData). */
   readonly limit: bigint;
+  /** The limit, as it goes into a frame to the peer (it then counts as heard). */
+  advertiseLimit(): bigint;
   /** Adds to `received`. */
   addReceived(bytes: bigint): void;
   /** The peer's ConnectionMaxData; limits only grow (29-4.4.4-c). */
@@ -337,7 +339,7 @@ function limitFrames(context: ReceiverContext, streams: ReadonlySet<DataAndMoney
     stream.advertisedMaxData = stream.incoming.maxOffset;
     frames.push({ type: FrameType.StreamMaxData, streamId: stream.id, maxOffset: stream.advertisedMaxData });
   }
-  if (frames.length > 0 || connectionAsked) frames.push({ type: FrameType.ConnectionMaxData, maxOffset: context.data.limit });
+  if (frames.length > 0 || connectionAsked) frames.push({ type: FrameType.ConnectionMaxData, maxOffset: context.data.advertiseLimit() });
   return frames;
 }
 

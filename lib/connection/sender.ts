@@ -161,7 +161,6 @@ export const BLOCKED_PROBE_MAX_MS = 1_000;
  * ```ts
  * const sender = new ConnectionSender(connection, link, settings, windows);
  * sender.probe().subscribe((rate) => console.log(rate.value)); // the client handshake
- * sender.window;          // settings.initialWindow until replies grow or shrink it
  * sender.packetsInFlight; // 0
  * sender.stop();          // packets on the wire still settle
  * ```
@@ -208,16 +207,6 @@ export class ConnectionSender {
   /** Money and close packets on the wire (or waiting to be retried), not yet settled. */
   get packetsInFlight(): number {
     return this.inFlight;
-  }
-
-  /** The congestion window: how many packets may be in flight now. */
-  get window(): number {
-    return this.congestion.packets;
-  }
-
-  /** The most a packet carries now, as far as the path is known. */
-  get maxPacketAmount(): bigint {
-    return this.maxPacket.budget;
   }
 
   /** The peer's ConnectionMaxData arrived: more bytes may go. */
@@ -369,7 +358,8 @@ export class ConnectionSender {
         return;
       }
       const streams = this.sendableStreams();
-      const blockedAt = this.windows.blockedAt(streams.some((stream) => stream.outgoing.pendingBytes > 0));
+      // Only when the connection's room is used up is it worth asking whether bytes wait on it.
+      const blockedAt = this.windows.sendRoom === 0n ? this.windows.blockedAt(streams.some((stream) => stream.outgoing.pendingBytes > 0)) : undefined;
       if (blockedAt !== undefined) this.control.push({ type: FrameType.ConnectionDataBlocked, maxOffset: blockedAt });
       const control = this.takeControlFrames();
       const plan = buildPacket({ streams, budget, rate: this.rate, controlFrames: [...this.handshakeFrames(), ...control], dataRoom: this.windows.sendRoom });

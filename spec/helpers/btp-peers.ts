@@ -15,6 +15,7 @@ import type { Plugin } from '../../lib/ilp';
 import { type BtpNetwork, type BtpNetworkOptions, createBtpNetwork } from '../../lib/network';
 import { reference } from '../interop/reference-shim';
 import type { RefConnection, RefServer } from './reference-peers';
+import { within } from './within';
 
 /** What a test started, released by {@link closeAllBtpPairs} in three ordered steps. */
 const pending = { connections: [] as Array<() => Promise<void>>, plugins: [] as Plugin[], networks: [] as BtpNetwork[] };
@@ -37,19 +38,6 @@ export async function closeAllBtpPairs(): Promise<void> {
   if (stuck > 0) throw new Error(`teardown: ${stuck} pair(s) did not close within ${CLOSE_DEADLINE_MS} ms`);
 }
 
-/**
- * True if `promise` settles within `ms`, false otherwise. Unlike racing a `sleep`, it clears its
- * timer, so a teardown that finished early leaves nothing for --detectOpenHandles to find.
- */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function startNetwork(options: BtpNetworkOptions): Promise<BtpNetwork> {
   const network = await createBtpNetwork(options);

@@ -33,6 +33,7 @@ import { Writable } from 'node:stream';
 import BigNumber from 'bignumber.js';
 import BtpPlugin from 'ilp-plugin-btp';
 import { Type as IlpType, deserializeIlpReject, serializeIlpReject } from 'ilp-packet';
+import { within } from './within';
 
 /**
  * One account of a connector: one BTP link.
@@ -821,13 +822,3 @@ export async function closeAllConnectors(): Promise<void> {
   if (stuck > 0) throw new Error(`teardown: ${stuck} close(s) did not finish within ${CLOSE_DEADLINE_MS} ms`);
 }
 
-/** True if `promise` settles within `ms`; the timer is cleared either way. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
