@@ -11,7 +11,7 @@
  * Environment (or the equivalent flags, handy after `npm run bench --`):
  * - `BENCH_QUICK=1` / `--quick`: a ~30 s smoke run (fewer, shorter runs; smaller amounts).
  * - `BENCH_ONLY=codec,money` / `--only=codec,money`: only these scenarios (codec, crypto, money,
- *   receiver, data, connect, connector, memory), still in that order.
+ *   receiver, data, connect, connector, soak, memory), still in that order.
  *
  * The memory scenario and the data scenario's paused-reader rows need `global.gc`. Without
  * `--expose-gc` this process re-runs itself as a child with the flag (same argv, ts-node or not)
@@ -41,13 +41,14 @@ import { dataScenario } from './scenarios/data';
 import { memoryScenario } from './scenarios/memory';
 import { moneyScenario } from './scenarios/money';
 import { receiverScenario } from './scenarios/receiver';
+import { soakScenario } from './scenarios/soak';
 
 /**
  * In run order; memory is last because its forced GCs would slow whatever ran after it. data
  * forces GCs too, at its end (paused-reader rows); connect, next, warms up for 1.5 s first;
- * connector starts its own connector process.
+ * connector starts its own connector process; soak forces GCs between its phases.
  */
-const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, receiverScenario, dataScenario, connectScenario, connectorScenario, memoryScenario];
+const SCENARIOS: readonly Scenario[] = [codecScenario, cryptoScenario, moneyScenario, receiverScenario, dataScenario, connectScenario, connectorScenario, soakScenario, memoryScenario];
 
 function selectScenarios(only: string | undefined): Scenario[] {
   if (!only) return [...SCENARIOS];

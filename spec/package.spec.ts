@@ -23,6 +23,7 @@ describe('package', () => {
     expect(pkg.main).toBe('./dist/index.js');
     expect(pkg.types).toBe('./dist/index.d.ts');
     expect(pkg.exports['.']).toMatchObject({ types: './dist/index.d.ts', require: './dist/index.js' });
+    expect(pkg.exports['./testing']).toMatchObject({ types: './dist/testing.d.ts', require: './dist/testing.js' });
     expect(pkg.peerDependencies.rxjs).toBeDefined();
     expect(pkg.dependencies?.rxjs).toBeUndefined();
     expect(pkg.license).toBe('Apache-2.0');
@@ -38,5 +39,11 @@ describe('package', () => {
       console.log('ok');`;
     const { stdout } = await run('node', ['-e', script], { cwd: root });
     expect(stdout.trim()).toBe('ok');
+    expect(existsSync(join(outDir, 'testing.d.ts'))).toBe(true);
+    const testing = `const t = require(${JSON.stringify(join(outDir, 'testing.js'))});
+      const [a, b] = t.createPluginPair();
+      console.log(typeof t.createMemoryNetwork, a.constructor.name, b.isConnected());`;
+    const second = await run('node', ['-e', testing], { cwd: root });
+    expect(second.stdout.trim()).toBe('function MemoryPlugin false');
   });
 });

@@ -14,21 +14,23 @@
  * ```
  */
 import { performance } from 'node:perf_hooks';
-import { createMemoryNetwork, type MemoryNetwork } from '../../lib/network';
+import { createMemoryNetwork, type MemoryNetwork, type MemoryNetworkOptions } from '../../lib/network';
 import { type Run, type Scenario, interleave, progress } from '../harness';
 import { type BenchClient, type Implementation, implementations } from './drivers';
 
 /**
- * Starts `count` networks with a server each, and returns them with their credentials.
+ * Starts `count` networks with a server each, and returns them with their credentials. Every
+ * network gets a max packet amount of 1000 unless `network` says otherwise; a network's faults
+ * are its own (each `createMemoryNetwork` installs them afresh), so the fleets stay independent.
  *
  * @example
  * ```ts
  * const fleet = await startServers(ours, 100);
  * ```
  */
-export async function startServers(impl: Implementation, count: number) {
+export async function startServers(impl: Implementation, count: number, network: (index: number) => MemoryNetworkOptions = () => ({})) {
   const networks: MemoryNetwork[] = [];
-  for (let i = 0; i < count; i++) networks.push(createMemoryNetwork({ maxPacketAmount: 1000 }));
+  for (let i = 0; i < count; i++) networks.push(createMemoryNetwork({ maxPacketAmount: 1000, ...network(i) }));
   const servers = await Promise.all(networks.map((network) => impl.startServer(network.server)));
   return { networks, servers, credentials: servers.map((server) => server.credentials()) };
 }

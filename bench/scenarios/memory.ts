@@ -21,13 +21,28 @@ import { type BenchClient, type Implementation, implementations } from './driver
 
 const KIB = 1024;
 
-interface Heap {
+/**
+ * The heap after forced GCs, in bytes.
+ *
+ * @example
+ * ```ts
+ * const { heapUsed } = await settledHeap();
+ * ```
+ */
+export interface Heap {
   readonly heapUsed: number;
   readonly external: number;
 }
 
-/** Full GCs until the heap stops shrinking (at most 5), with turns between for weak callbacks. */
-async function settledHeap(): Promise<Heap> {
+/**
+ * Full GCs until the heap stops shrinking (at most 5), with turns between for weak callbacks.
+ *
+ * @example
+ * ```ts
+ * const before = await settledHeap();
+ * ```
+ */
+export async function settledHeap(): Promise<Heap> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (typeof gc !== 'function') throw new Error('the memory scenario needs node --expose-gc');
   let previous = Infinity;

@@ -48,6 +48,10 @@ import { describeError } from '../ilp/describe-error';
 import { IlpPacketType } from '../wire/types';
 import { MemoryNetworkError } from './errors';
 import { convertAmount, type ExactRate, invertRate, maxConvertibleAmount } from './exchange-rate';
+import { runThroughFaults } from './faults/connector-stage';
+import { FaultLedger } from './faults/ledger';
+import { FaultStage } from './faults/stage';
+import type { Fault } from './faults/types';
 import type { Direction, MemoryNetworkEnd, PrepareHook, ResolvedOptions } from './options';
 import type { DirectionStats } from './stats';
 
@@ -97,6 +101,10 @@ export class InFlightPrepare {
   destinationAmount = 0n;
   expiresAtMs = 0;
   condition: Buffer | undefined;
+  /** With faults: whether a copy reached the other end, the money trail's hook, and how to stop the run. */
+  deliveredOnce = false;
+  seen: ((type: IlpPacketType) => void) | undefined;
+  cancel: (() => void) | undefined;
   constructor(
     readonly from: ConnectorPort,
     readonly to: ConnectorPort,
@@ -124,6 +132,10 @@ export class Connector {
   private rates!: Record<Direction, ExactRate>;
   private limits!: Record<Direction, bigint>;
   private batch: { readonly departure: number; readonly steps: Array<() => void> } | undefined;
+  private faults: FaultStage | undefined;
+  private readonly seed: number;
+  /** What the installed faults did, and the money trail while any are installed. */
+  readonly faultLedger = new FaultLedger();
 
   constructor(options: ResolvedOptions) {
     this.scheduler = options.scheduler;
@@ -132,7 +144,20 @@ export class Connector {
     this.verifyFulfillments = options.verifyFulfillments;
     this.onPrepare = options.onPrepare;
     this.maxPacketAmount = options.maxPacketAmount;
+    this.seed = options.seed;
     this.setRate(options.rate);
+    this.setFaults(options.faults);
+  }
+
+  /**
+   * Replaces the faults (none: the plain path). Their schedules and the seeded source start over
+   * from this call; the ledger keeps counting.
+   */
+  setFaults(faults: readonly Fault[]): void {
+    this.faults =
+      faults.length === 0
+        ? undefined
+        : new FaultStage(faults, { scheduler: this.scheduler, seed: this.seed, ledger: this.faultLedger, triggeredBy: this.triggeredBy });
   }
 
   /** Replaces the client-to-server rate (and its inverse). */
@@ -171,6 +196,7 @@ export class Connector {
     this.hop(() => this.arrive(packet));
     return () => {
       packet.listener = undefined;
+      packet.cancel?.();
     };
   }
 
@@ -259,6 +285,12 @@ export class Connector {
     packet.sourceAmount = prepare.amount;
     packet.destinationAmount = convertAmount(prepare.amount, this.rates[from.direction]);
     packet.condition = prepare.executionCondition;
+    if (this.faults) {
+      return runThroughFaults(this.faults, packet, { ...prepare, amount: packet.destinationAmount }, this.triggeredBy, {
+        reply: (reply) => this.returnReply(packet, reply),
+        fail: (error) => this.fail(packet, error),
+      });
+    }
     const forwarded =
       packet.destinationAmount === prepare.amount ? packet.bytes : withPrepareAmount(packet.bytes, packet.destinationAmount);
     from.stats.delivered += 1;
@@ -332,6 +364,14 @@ export class Connector {
     }
   }
 
+  /** A fault failed the link under `packet`: its sender's send fails, as a plugin's would. */
+  private fail(packet: InFlightPrepare, error: unknown): void {
+    if (packet.reply !== undefined || !packet.from.inFlight.delete(packet)) return;
+    const listener = packet.listener;
+    packet.listener = undefined;
+    listener?.error(error);
+  }
+
   private reject(packet: InFlightPrepare, reject: IlpReject): void {
     this.answer(packet, serializeIlpReject(reject));
   }
@@ -358,6 +398,7 @@ export class Connector {
     }
     const listener = packet.listener;
     packet.listener = undefined;
+    if (listener) packet.seen?.(reply[0] as IlpPacketType);
     listener?.next(reply);
     listener?.complete();
   }

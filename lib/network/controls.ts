@@ -1,6 +1,6 @@
 /**
  * The live controls every test network offers over its connector: counters and setters for the
- * rate, the max packet amount and the fault hook. Shared by the in-memory and the BTP networks.
+ * rate, the max packet amount, the fault hook and the faults. Shared by the in-memory and the BTP networks.
  *
  * @example
  * ```ts
@@ -11,6 +11,9 @@
 import type { Connector } from './connector';
 import { MemoryNetworkError } from './errors';
 import { parseExchangeRate } from './exchange-rate';
+import type { FaultLedger } from './faults/ledger';
+import { validateFaults } from './faults/stage';
+import type { Fault } from './faults/types';
 import { type PrepareHook, resolveMaxPacketAmount } from './options';
 import { type NetworkStats, resetDirectionStats } from './stats';
 
@@ -34,6 +37,13 @@ export interface NetworkControls {
   setMaxPacketAmount(amount: bigint | number | string | undefined): void;
   /** Replaces the fault-injection hook; `undefined` removes it. */
   setOnPrepare(hook: PrepareHook | undefined): void;
+  /** What the faults did, and where the money went while faults were installed. */
+  readonly faultLedger: FaultLedger;
+  /**
+   * Replaces the connector's faults (`[]` or `undefined` removes them). Their schedules (`from`,
+   * `until`, packet counts) and the seeded source start over from this call; the ledger keeps counting.
+   */
+  setFaults(faults: readonly Fault[] | undefined): void;
 }
 
 /**
@@ -58,5 +68,7 @@ export function networkControls(connector: Connector, stats: NetworkStats): Netw
       if (hook !== undefined && typeof hook !== 'function') throw new MemoryNetworkError('INVALID_OPTION', 'onPrepare must be a function');
       connector.setOnPrepare(hook);
     },
+    faultLedger: connector.faultLedger,
+    setFaults: (faults) => connector.setFaults(validateFaults(faults ?? [], 'faults')),
   };
 }

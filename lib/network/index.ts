@@ -32,3 +32,4 @@ export {
   type PrepareHook,
 } from './options';
 export type { DirectionStats, NetworkStats } from './stats';
+export * from './faults';

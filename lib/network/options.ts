@@ -12,6 +12,8 @@ import { isIlpAddress } from '../wire/address';
 import { MAX_U64 } from '../wire/types';
 import { MemoryNetworkError } from './errors';
 import { type ExactRate, parseExchangeRate } from './exchange-rate';
+import { validateFaults, validateSeed } from './faults/stage';
+import type { Fault } from './faults/types';
 
 /** Which way a Prepare travels: from the client end to the server end, or back. */
 export type Direction = 'clientToServer' | 'serverToClient';
@@ -66,6 +68,15 @@ export interface MemoryNetworkOptions {
   /** Fault-injection hook; see {@link PrepareHook}. */
   onPrepare?: PrepareHook;
   /**
+   * Faults in the connector's middle, outermost first (see `composeFaults`): applied to every
+   * routed Prepare after the max packet amount check and the exchange rate, before delivery, so
+   * amounts there are the receiver's units. What they do is recorded in the network's
+   * `faultLedger`. Default: none (the plain, faster path).
+   */
+  faults?: readonly Fault[];
+  /** Seed of the random source the faults draw from. Same seed and scheduler, same run. Default 0. */
+  seed?: number;
+  /**
    * Reject (F05) a Fulfill whose SHA-256 is not the Prepare's condition, as a real connector does.
    * Default: false, because a STREAM sender must check this itself (RFC 27 §overview step 10,
    * checklist 27-Flow-11, E38) and tests of that check need bad fulfillments to get through.
@@ -91,6 +102,8 @@ export interface ResolvedOptions {
   connectorAddress: string;
   onPrepare: PrepareHook | undefined;
   verifyFulfillments: boolean;
+  faults: readonly Fault[];
+  seed: number;
 }
 
 function invalid(detail: string): MemoryNetworkError {
@@ -165,5 +178,7 @@ export function resolveOptions(options: MemoryNetworkOptions = {}): ResolvedOpti
     connectorAddress,
     onPrepare: options.onPrepare,
     verifyFulfillments: options.verifyFulfillments ?? false,
+    faults: validateFaults(options.faults ?? [], 'faults'),
+    seed: validateSeed(options.seed ?? 0, 'seed'),
   };
 }

@@ -1,12 +1,16 @@
 import * as network from '../../lib/network';
 
 describe('lib/network barrel', () => {
-  it('exports the in-memory and BTP network API', () => {
+  it('exports the in-memory and BTP network API, and fault injection', () => {
     expect(Object.keys(network).sort()).toEqual(
       [
         'BtpNetworkError', 'DEFAULT_CLIENT_END', 'DEFAULT_CONNECTOR_ADDRESS', 'DEFAULT_SERVER_END', 'MemoryNetworkError',
         'MemoryPlugin', 'createBtpNetwork', 'createMemoryNetwork', 'createPluginPair', 'isBtpNetworkError',
         'isMemoryNetworkError', 'parseExchangeRate',
+        // fault injection (lib/network/faults)
+        'FaultLedger', 'FaultStage', 'FaultyPlugin', 'composeFaults', 'corruptFulfillData', 'disconnect', 'dropPrepare',
+        'dropReply', 'duplicatePrepare', 'expiryReject', 'faultWhen', 'garbageRejectData', 'jitter', 'maxPacketAmountSchedule',
+        'rateMoves', 'recordFault', 'rejectBurst', 'seededRandom', 'skim', 'stopAnswering', 'withFaults',
       ].sort(),
     );
   });

@@ -1,5 +1,5 @@
 import { asyncScheduler } from 'rxjs';
-import { isMemoryNetworkError, type MemoryNetworkOptions } from '../../lib/network';
+import { type Fault, isMemoryNetworkError, type MemoryNetworkOptions } from '../../lib/network';
 import { resolveOptions } from '../../lib/network/options';
 
 const MAX_U64 = 2n ** 64n - 1n;
@@ -16,7 +16,17 @@ describe('memory network options', () => {
       connectorAddress: 'test.memory',
       onPrepare: undefined,
       verifyFulfillments: false,
+      faults: [],
+      seed: 0,
     });
+  });
+
+  it('validates faults (an array of functions) and seed (a safe integer)', () => {
+    const fault: Fault = (next) => next;
+    expect(resolveOptions({ faults: [fault], seed: 7 })).toMatchObject({ faults: [fault], seed: 7 });
+    for (const bad of [{ faults: 'drop' }, { faults: [1] }, { seed: 1.5 }, { seed: '1' }] as unknown as MemoryNetworkOptions[]) {
+      expect(() => resolveOptions(bad)).toThrow(expect.objectContaining({ name: 'MemoryNetworkError', code: 'INVALID_OPTION' }));
+    }
   });
 
   it('merges a partial end config over the defaults', () => {
