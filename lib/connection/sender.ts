@@ -490,7 +490,9 @@ export class ConnectionSender {
           onTemporary: (outcome) => {
             if (outcome.reply.type === IlpPacketType.Reject && signalsCongestion(outcome.reply.code)) this.congestion.onCongestion(epoch);
           },
-          cancelled: () => this.stopped,
+          // Once every order in it was withdrawn (or its streams closed), a retry would pay for a
+          // payment nobody wants any more: the temporary reject settles the packet instead.
+          cancelled: () => this.stopped || nobodyWants(plan),
           cancel$: this.stopped$,
         }),
       )
@@ -534,6 +536,7 @@ export class ConnectionSender {
       for (const { stream, segment } of plan.segments) stream.settleData(segment, false);
       this.control.push(...control.filter((f) => f.type === FrameType.StreamClose || f.type === FrameType.ConnectionMaxStreamId));
       for (const frame of plan.frames) if (frame.type === FrameType.StreamMaxMoney) this.connection.registry.streams.get(frame.streamId)?.readvertiseReceiveMax();
+      if (isTemporary(outcome) && nobodyWants(plan)) return;
       this.onReject(outcome, plan.amount, minDestination);
     }
   }
@@ -697,4 +700,13 @@ function complement(slippage: Ratio): Ratio {
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * True when a packet carries only money, and every order that money came from was withdrawn (its
+ * subscriber left) or its stream closed: retrying it would deliver money the application gave up.
+ */
+function nobodyWants(plan: PacketPlan): boolean {
+  if (plan.segments.length > 0 || plan.allocations.length === 0) return false;
+  return plan.allocations.every(({ stream, allocation }) => stream.state === 'closed' || allocation.parts.every(([order]) => order.withdrawn));
 }

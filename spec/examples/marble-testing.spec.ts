@@ -98,15 +98,20 @@ describe('marble-testing your own payment flow (examples/marble-testing)', () =>
   );
 
   it(
-    'abandoned is not the end of the money: packets already on the wire keep their retries, and arrive at 1110 when the network is back at 1000',
+    'abandoned stays abandoned: the packets on the wire expire at 1080 (R00) and are not retried, so nothing arrives when the network is back at 1000',
     marbles((m) => {
-      // What the app must reconcile: it gave up at 580, but the three packets in flight expire at
-      // 1080 (R00), are retried 20 ms later and reach the receiver at 1110.
-      const { state$, received$, click, invoice$ } = scenario(m, [stopAnswering({ from: 80, until: 1000 })]);
+      // The app gave up at 580 and unsubscribed its sendMoney: the temporary R00s at 1080 settle
+      // the packets instead of retrying them, so the receiver never sees a unit and the
+      // connector sees no Prepare after the three that were lost.
+      const { network, state$, received$, click, invoice$ } = scenario(m, [stopAnswering({ from: 80, until: 1000 })]);
       m.expect(state$, '^ 1999ms !').toBeObservable('60ms o', { o: 'open' });
       m.expect(invoice$).toBeObservable('580ms (x|)', { x: abandoned(0n) });
-      m.expect(received$, '^ 1999ms !').toBeObservable('1110ms (xyz)', { x: 500n, y: 1000n, z: 1500n });
+      m.expect(received$, '^ 1999ms !').toBeObservable('');
       m.expect(click).toHaveSubscriptions('^ 79ms !');
+      m.scheduler.schedule(() => {
+        expect(network.faultLedger.count('droppedPrepare')).toBe(3);
+        expect(network.stats.clientToServer.destinationAmountFulfilled).toBe(0n);
+      }, 1999);
     }),
   );
 });
