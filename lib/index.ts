@@ -24,3 +24,6 @@ export { CONNECTION_DEFAULTS, type ConnectionTuning } from './connection/options
 export { createServer, listen, type Server, type ServerOptions, type AddressAndSecret } from './server';
 export { createConnection, connect, type ConnectionOptions } from './client';
 export * from './spsp';
+export { BtpWebSocketPlugin, BTP_DEFAULT_RESPONSE_TIMEOUT_MS, type BtpWebSocketPluginOptions } from './ilp/btp-websocket-plugin';
+export { BtpPluginError, isBtpPluginError, type BtpPluginErrorCode } from './ilp/btp-errors';
+export type { WebSocketConstructor, WebSocketLike } from './ilp/btp-websocket';

@@ -8,7 +8,7 @@
  * const ok = fulfillmentMatches(fulfill.fulfillment, condition);
  * ```
  */
-import { timingSafeEqual } from 'node:crypto';
+import { backend } from './active-backend';
 import { sha256Unchecked } from './hash';
 import { pooledRandomBytes } from './random-pool';
 import { requireBytes } from './validate';
@@ -56,5 +56,5 @@ export function fulfillmentMatches(fulfillment: Uint8Array, condition: Uint8Arra
   requireBytes('fulfillment', fulfillment);
   requireBytes('condition', condition);
   if (fulfillment.byteLength !== CONDITION_LENGTH || condition.byteLength !== CONDITION_LENGTH) return false;
-  return timingSafeEqual(sha256Unchecked(fulfillment), condition);
+  return backend.timingSafeEqual(sha256Unchecked(fulfillment), condition);
 }

@@ -18,7 +18,8 @@
  * tokens.open(token)?.connectionTag // 'order-42'
  * ```
  */
-import { createSecretKey, randomFillSync, type KeyObject } from 'node:crypto';
+import { backend } from './active-backend';
+import type { SecretKey } from './backend';
 import { ENCRYPTION_OVERHEAD, openEnvelope, sealEnvelope } from './envelope';
 import { CryptoInputError } from './errors';
 import { hmacUnchecked } from './hash';
@@ -120,9 +121,9 @@ const EMPTY = Buffer.alloc(0);
  */
 export function deriveConnectionTokenKeys(serverSecret: Uint8Array): ConnectionTokenKeys {
   requireBytes('serverSecret', serverSecret, { length: SERVER_SECRET_LENGTH });
-  const tokenKey = createSecretKey(serverSecret);
+  const tokenKey = backend.importKey(serverSecret);
   const generatorBytes = hmacUnchecked(serverSecret, SHARED_SECRET_STRING);
-  const sharedSecretKey = createSecretKey(generatorBytes);
+  const sharedSecretKey = backend.importKey(generatorBytes);
   generatorBytes.fill(0);
 
   return Object.freeze({
@@ -177,12 +178,12 @@ export function sharedSecretFromToken(serverSecret: Uint8Array, token: string | 
   return deriveConnectionTokenKeys(serverSecret).sharedSecret(token);
 }
 
-function mint(tokenKey: KeyObject, sharedSecretKey: KeyObject, options: ConnectionTokenOptions | undefined): ConnectionCredentials {
+function mint(tokenKey: SecretKey, sharedSecretKey: SecretKey, options: ConnectionTokenOptions | undefined): ConnectionCredentials {
   const { tag, receiptNonce, receiptSecret } = validateOptions(options);
   const plaintext = Buffer.allocUnsafe(
     TOKEN_NONCE_LENGTH + varOctetStringSize(tag.length) + varOctetStringSize(receiptNonce.length) + varOctetStringSize(receiptSecret.length),
   );
-  randomFillSync(plaintext, 0, TOKEN_NONCE_LENGTH);
+  backend.randomFill(plaintext, 0, TOKEN_NONCE_LENGTH);
   let cursor = writeVarOctetString(plaintext, TOKEN_NONCE_LENGTH, tag);
   cursor = writeVarOctetString(plaintext, cursor, receiptNonce);
   writeVarOctetString(plaintext, cursor, receiptSecret);
@@ -191,7 +192,7 @@ function mint(tokenKey: KeyObject, sharedSecretKey: KeyObject, options: Connecti
   return { token: token.toString('base64url'), sharedSecret: hmacUnchecked(sharedSecretKey, token) };
 }
 
-function open(tokenKey: KeyObject, sharedSecretKey: KeyObject, token: string): ConnectionTokenContents | undefined {
+function open(tokenKey: SecretKey, sharedSecretKey: SecretKey, token: string): ConnectionTokenContents | undefined {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_SEGMENT_LENGTH || !TOKEN_PATTERN.test(token)) return undefined;
   const tokenBytes = Buffer.from(token, 'base64');
   if (tokenBytes.length < ENCRYPTION_OVERHEAD + TOKEN_NONCE_LENGTH) return undefined;

@@ -1,24 +1,15 @@
 /**
- * SHA-256 and HMAC-SHA256, the only hash functions STREAM uses (RFC 29 §5.1.2, §6).
- *
- * Measured on Node 20.20 (100-byte input, median of 5 x 200k calls): one-shot
- * `crypto.hash('sha256', data)` 0.75 us versus `createHash().update().digest()` 1.2 us, so
- * {@link sha256} uses the one-shot form when the runtime has it (Node >= 20.12). For HMAC,
- * `createHmac` (2.0-2.3 us) beat both hand-rolled alternatives: cloning pre-keyed inner and outer
- * hashes with `Hash#copy()` (2.5 us) and two one-shot hashes over concatenated pads (1.75 us at
- * 100 bytes but 4.6 us at 1200 bytes and slower at 32 KiB, because of the copy).
+ * SHA-256 and HMAC-SHA256, the only hash functions STREAM uses (RFC 29 §5.1.2, §6), computed by
+ * the build's crypto backend (backend-node.ts records why its calls are the fast ones).
  *
  * @example
  * ```ts
  * const condition = sha256(fulfillment);
  * ```
  */
-import * as nodeCrypto from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { backend } from './active-backend';
+import type { SecretKey } from './backend';
 import { requireBytes } from './validate';
-
-/** `crypto.hash` arrived in Node 20.12; older 20.x releases fall back to `createHash`. */
-const hasOneShotHash = typeof (nodeCrypto as { hash?: unknown }).hash === 'function';
 
 /**
  * SHA-256 of `data`, without argument checks, for the packet path where the caller already
@@ -30,20 +21,20 @@ const hasOneShotHash = typeof (nodeCrypto as { hash?: unknown }).hash === 'funct
  * ```
  */
 export function sha256Unchecked(data: Uint8Array): Buffer {
-  if (hasOneShotHash) return nodeCrypto.hash('sha256', data, 'buffer');
-  return nodeCrypto.createHash('sha256').update(data).digest();
+  return backend.sha256(data);
 }
 
 /**
- * HMAC-SHA256 keyed by a prepared key, without argument checks.
+ * HMAC-SHA256 keyed by a prepared key (from `backend.importKey`) or raw key bytes, without
+ * argument checks.
  *
  * @example
  * ```ts
- * const mac = hmacUnchecked(nodeCrypto.createSecretKey(key), data);
+ * const mac = hmacUnchecked(backend.importKey(key), data);
  * ```
  */
-export function hmacUnchecked(key: KeyObject | Uint8Array, data: Uint8Array): Buffer {
-  return nodeCrypto.createHmac('sha256', key).update(data).digest();
+export function hmacUnchecked(key: SecretKey | Uint8Array, data: Uint8Array): Buffer {
+  return backend.hmacSha256(key, data);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The crypto layer: per-connection keys and the AES-256-GCM envelope, conditions and
- * fulfillments, server address tokens, and STREAM receipts. Imports nothing of ours, only
- * node:crypto.
+ * fulfillments, server address tokens, and STREAM receipts. Imports nothing of ours; the
+ * primitives come from the build's crypto backend (`node:crypto` under Node, noble in the
+ * browser bundle: see backend.ts).
  *
  * @example
  * ```ts
@@ -11,6 +12,8 @@
  */
 export { deriveKeys, type StreamKeys } from './stream-keys';
 export { ENCRYPTION_OVERHEAD } from './envelope';
+export { cryptoBackendName } from './backend-name';
+export type { CryptoBackendName } from './backend';
 export { hmacSha256, sha256 } from './hash';
 export { CONDITION_LENGTH, conditionOf, fulfillmentMatches, randomCondition } from './conditions';
 export {

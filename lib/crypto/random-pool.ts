@@ -5,7 +5,7 @@
  * Why a pool: on Node 20 `randomBytes(12)` costs about 1.8-2.0 us per call (almost all of it the
  * call into C++), while copying 12 bytes out of a pooled buffer costs about 0.13 us including the
  * amortised refill, so sealing one STREAM packet gets about 30 % cheaper. Every byte is handed out
- * once and the pool is refilled from `randomFillSync`, so IVs stay fresh CSPRNG output and never
+ * once and the pool is refilled from the crypto backend's CSPRNG, so IVs stay fresh CSPRNG output and never
  * repeat (RFC 29 §5.1.1). Secrets (server secrets, receipt secrets) must not come from here: the
  * pool keeps handed-out bytes in memory until its next refill.
  *
@@ -15,9 +15,9 @@
  * copyRandomBytes(iv, 0, 12);
  * ```
  */
-import { randomFillSync } from 'node:crypto';
+import { backend } from './active-backend';
 
-/** 512 IVs per refill: one `randomFillSync` of 6 KiB costs about as much as 10 single calls. */
+/** 512 IVs per refill: one CSPRNG fill of 6 KiB costs about as much as 10 single calls. */
 const POOL_SIZE = 12 * 512;
 
 const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
@@ -34,11 +34,11 @@ let position = POOL_SIZE;
  */
 export function copyRandomBytes(target: Uint8Array, offset: number, length: number): void {
   if (length > POOL_SIZE) {
-    randomFillSync(target, offset, length);
+    backend.randomFill(target, offset, length);
     return;
   }
   if (position + length > POOL_SIZE) {
-    randomFillSync(pool);
+    backend.randomFill(pool, 0, POOL_SIZE);
     position = 0;
   }
   pool.copy(target, offset, position, position + length);

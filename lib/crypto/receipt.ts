@@ -17,7 +17,7 @@
  * verifyReceipt(receipt, secret).totalReceived // 500n
  * ```
  */
-import { timingSafeEqual } from 'node:crypto';
+import { backend } from './active-backend';
 import { CryptoInputError, ReceiptError } from './errors';
 import { hmacUnchecked } from './hash';
 import { describe, requireBytes } from './validate';
@@ -128,7 +128,7 @@ export function verifyReceipt(bytes: Uint8Array, secret: Uint8Array | ((receipt:
   }
   const key = requireBytes('secret', typeof secret === 'function' ? secret(receipt) : secret, { length: SECRET_LENGTH });
   const expected = hmacUnchecked(key, copy.subarray(0, SIGNED_LENGTH));
-  if (!timingSafeEqual(expected, receipt.hmac)) {
+  if (!backend.timingSafeEqual(expected, receipt.hmac)) {
     throw new ReceiptError('INVALID_HMAC', 'the HMAC does not match this secret');
   }
   return receipt;

@@ -13,7 +13,7 @@
  * const condition = keys.condition(data);
  * ```
  */
-import { createSecretKey } from 'node:crypto';
+import { backend } from './active-backend';
 import { openEnvelope, sealEnvelope } from './envelope';
 import { hmacUnchecked, sha256Unchecked } from './hash';
 import { requireBytes } from './validate';
@@ -64,9 +64,9 @@ export function deriveKeys(sharedSecret: Uint8Array): StreamKeys {
   requireBytes('sharedSecret', sharedSecret, { minLength: 1 });
   const rawEncryptionKey = hmacUnchecked(sharedSecret, ENCRYPTION_KEY_STRING);
   const rawFulfillmentKey = hmacUnchecked(sharedSecret, FULFILLMENT_KEY_STRING);
-  const encryptionKey = createSecretKey(rawEncryptionKey);
-  const fulfillmentKey = createSecretKey(rawFulfillmentKey);
-  // The KeyObjects hold their own copies; do not leave key bytes lying around in the heap.
+  const encryptionKey = backend.importKey(rawEncryptionKey);
+  const fulfillmentKey = backend.importKey(rawFulfillmentKey);
+  // The prepared keys hold their own copies; do not leave key bytes lying around in the heap.
   rawEncryptionKey.fill(0);
   rawFulfillmentKey.fill(0);
 

@@ -11,7 +11,6 @@
  * if (isIldcpRequest(prepare)) respond(ildcpResponse({ clientAddress: 'test.alice', assetCode: 'XRP', assetScale: 9 }));
  * ```
  */
-import { TextDecoder } from 'node:util';
 import { isIlpAddress } from '../wire/address';
 import { IlpPacketType } from '../wire/types';
 import { IldcpError, IlpArgumentError, isIlpPacketError } from './errors';
@@ -36,6 +35,7 @@ export const ILDCP_DESTINATION = 'peer.config';
 const CONDITION = Buffer.from('Zmh6rfhivXdsj8GLjp+OIAiXFIVu4jOzkCpZHQ1fKSU=', 'base64');
 const FULFILLMENT = Buffer.alloc(32);
 const MAX_ASSET_CODE_LENGTH = 255;
+// The global TextDecoder (Node >= 11 and every browser), so that this module also runs in the browser build.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function requireIldcpInfo(info: unknown, argument: string): IldcpInfo {

@@ -9,7 +9,6 @@
  * u64FieldSize(frame.streamId, 2, 'streamId'); // throws OUT_OF_RANGE at `frames[2].streamId` if negative
  * ```
  */
-import { types } from 'node:util';
 import { isIlpAddress, MAX_ILP_ADDRESS_LENGTH } from './address';
 import { StreamEncodeError, type StreamEncodeErrorCode } from './errors';
 import { varOctetStringSize, varUIntSize } from './oer-sizes';
@@ -127,7 +126,20 @@ export function bytesFieldSize(value: unknown, index: number, field: string): nu
  * ```
  */
 export function isUint8Array(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array || types.isUint8Array(value);
+  return value instanceof Uint8Array || typedArrayName(value) === 'Uint8Array';
+}
+
+/**
+ * The `%TypedArray%.prototype[Symbol.toStringTag]` getter: it reads the array's internal type
+ * slot (so it works across realms and cannot be spoofed by an own `Symbol.toStringTag`) and
+ * answers `undefined` for anything that is not a typed array. This is the check
+ * `util.types.isUint8Array` makes, without importing node:util, so the codec also runs in browsers.
+ */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)
+  ?.get as (this: unknown) => string | undefined;
+
+function typedArrayName(value: unknown): string | undefined {
+  return typedArrayTag.call(value);
 }
 
 /**
