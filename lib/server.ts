@@ -15,8 +15,8 @@
  */
 import { Observable, Subject, defer, firstValueFrom, map, switchMap, type Subscription } from 'rxjs';
 import { randomBytes } from 'node:crypto';
-import { type ConnectionTokenKeys, CryptoInputError, type StreamKeys, deriveConnectionTokenKeys, deriveKeys } from './crypto';
-import { connectPlugin, fetchIldcp, incomingPrepares, rejectF02, rejectT00, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
+import { type ConnectionTokenKeys, CryptoInputError, deriveConnectionTokenKeys, deriveKeys } from './crypto';
+import { IlpErrorCode, connectPlugin, fetchIldcp, ilpReject, incomingPrepares, rejectF02, rejectT00, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
 import { Connection } from './connection/connection';
 import { answerClosed, openPacket } from './connection/incoming';
 import { ErrorCode } from './wire/types';
@@ -28,6 +28,50 @@ export interface ServerOptions extends ConnectionTuning {
   plugin: Plugin;
   /** 32 bytes; tokens and shared secrets derive from it. Default: random per server. */
   serverSecret?: Uint8Array;
+  /**
+   * The most connections open at once. A Prepare that would open one more is rejected with
+   * T03 (Connector Busy, RFC 27 §3.3: "rejecting requests due to overloading. Try again later"),
+   * so a well-behaved client retries with backoff; nothing is kept for it, and open connections
+   * are unaffected. A slot frees as soon as a connection has closed (ended, destroyed, failed or
+   * idle: see `idleTimeoutMs`). Default 10,000: an open idle server connection costs about
+   * 5.4 KiB of heap on Node 20 (spec/faults/flood.spec.ts measures it), so a full default pool
+   * is about 55 MB, and 10,000 tokens of closed connections about 2.5 MB more; but each
+   * connection may also hold up to `connectionReceiveWindow` bytes for a reader that does not
+   * read, so a server accepting data from untrusted clients should lower the windows or this.
+   */
+  maxConnections?: number;
+}
+
+/**
+ * The default of {@link ServerOptions.maxConnections}.
+ *
+ * @example
+ * ```ts
+ * const server = await createServer({ plugin, maxConnections: DEFAULT_MAX_CONNECTIONS / 10 });
+ * ```
+ */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/**
+ * A snapshot of a server's connection pool.
+ *
+ * @example
+ * ```ts
+ * const { open, opened, refused } = server.stats;
+ * console.log(`${open} open, ${opened} opened so far, ${refused} refused (T03)`);
+ * ```
+ */
+export interface ServerStats {
+  /** Connections open now (in the pool), including ones still closing. */
+  readonly open: number;
+  /** Connections opened since the server started. */
+  readonly opened: number;
+  /** Connections that have closed and left the pool. */
+  readonly closed: number;
+  /** New connections refused with T03 because `maxConnections` were open. */
+  readonly refused: number;
+  /** Closed connections whose late packets are still answered with ConnectionClose. */
+  readonly rememberedClosed: number;
 }
 
 /** Credentials for one client: give both to it over a secure channel (e.g. SPSP). */
@@ -52,6 +96,10 @@ export interface Server {
   /** The server's asset code and scale (from IL-DCP). */
   readonly assetCode: string;
   readonly assetScale: number;
+  /** Connections open now: the size of the pool (the same as `stats.open`). */
+  readonly connectionCount: number;
+  /** Counters of the connection pool, read at the moment of the call. */
+  readonly stats: ServerStats;
   /** Mints an address and shared secret; the optional tag (`[A-Za-z0-9_~-]`) comes back as `connection.connectionTag`. */
   generateAddressAndSecret(connectionTag?: string): AddressAndSecret;
   /** Ends every connection cleanly, stops receiving and disconnects the plugin. */
@@ -107,10 +155,17 @@ function startServer(options: ServerOptions): Observable<Server> {
       throw new CryptoInputError('INVALID_LENGTH', 'serverSecret', 'must be 32 bytes');
     }
     const tuning = resolveConnectionOptions(options);
+    const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) {
+      throw new RangeError(`maxConnections must be a safe integer >= 1, got ${String(maxConnections)}`);
+    }
     const { plugin } = options;
     return connectPlugin(plugin).pipe(
       switchMap(() => fetchIldcp(plugin, { scheduler: tuning.scheduler })),
-      map((ildcp): Server => new StreamServer(plugin, deriveConnectionTokenKeys(serverSecret), tuning, ildcp.clientAddress, ildcp.assetCode, ildcp.assetScale)),
+      map(
+        (ildcp): Server =>
+          new StreamServer(plugin, deriveConnectionTokenKeys(serverSecret), { ...tuning, maxConnections }, ildcp.clientAddress, ildcp.assetCode, ildcp.assetScale),
+      ),
     );
   });
 }
@@ -121,11 +176,16 @@ export const CLOSED_CONNECTIONS_REMEMBERED = 10_000;
 class StreamServer implements Server {
   private readonly connections = new Map<string, Connection>();
   /**
-   * Recently closed connections, oldest first, so a late or retried packet gets ConnectionClose
-   * instead of silently opening a second connection for the same credentials (and money split
-   * across two connection objects). Bounded: the oldest are forgotten first.
+   * Tokens of recently closed connections, oldest first, so a late or retried packet gets
+   * ConnectionClose instead of silently opening a second connection for the same credentials
+   * (and money split across two connection objects). Only the token: the keys derive from it
+   * again if a late packet comes, so a flood of closed connections leaves ~100 bytes each.
+   * Bounded: the oldest are forgotten first.
    */
-  private readonly closedConnections = new Map<string, { readonly keys: StreamKeys; readonly sourceAccount: string }>();
+  private readonly closedTokens = new Set<string>();
+  private opened = 0;
+  private closed = 0;
+  private refused = 0;
   private readonly connectionsSubject = new Subject<Connection>();
   private readonly incoming: Subscription;
   readonly connections$ = this.connectionsSubject.asObservable();
@@ -133,7 +193,7 @@ class StreamServer implements Server {
   constructor(
     private readonly plugin: Plugin,
     private readonly tokens: ConnectionTokenKeys,
-    private readonly tuning: ResolvedTuning,
+    private readonly tuning: ResolvedTuning & { readonly maxConnections: number },
     readonly serverAccount: string,
     readonly assetCode: string,
     readonly assetScale: number,
@@ -143,6 +203,14 @@ class StreamServer implements Server {
       // The plugin refused our data handler: nothing more can arrive, so close what we have.
       error: (error: unknown) => void this.closeConnections(error instanceof Error ? error : new Error(String(error))),
     });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get stats(): ServerStats {
+    return { open: this.connections.size, opened: this.opened, closed: this.closed, refused: this.refused, rememberedClosed: this.closedTokens.size };
   }
 
   generateAddressAndSecret(connectionTag?: string): AddressAndSecret {
@@ -162,12 +230,11 @@ class StreamServer implements Server {
     this.connectionsSubject.error(error);
   }
 
-  private rememberClosed(token: string, connection: Connection): void {
-    // Only what answering needs: keys and address, not the whole connection.
-    this.closedConnections.set(token, { keys: connection.keys, sourceAccount: connection.sourceAccount });
-    if (this.closedConnections.size > CLOSED_CONNECTIONS_REMEMBERED) {
-      const oldest = this.closedConnections.keys().next().value;
-      if (oldest !== undefined) this.closedConnections.delete(oldest);
+  private rememberClosed(token: string): void {
+    this.closedTokens.add(token);
+    if (this.closedTokens.size > CLOSED_CONNECTIONS_REMEMBERED) {
+      const oldest = this.closedTokens.values().next().value;
+      if (oldest !== undefined) this.closedTokens.delete(oldest);
     }
   }
 
@@ -187,14 +254,17 @@ class StreamServer implements Server {
     const token = prepare.destination.slice(prefix.length).split('.')[0] ?? '';
     const existing = this.connections.get(token);
     if (existing) return existing.handlePrepare(prepare);
-    const closed = this.closedConnections.get(token);
-    if (closed) return answerClosed(closed, prepare, ErrorCode.NoError);
-
     const opened = this.tokens.open(token);
     if (!opened) return rejectF02('', this.serverAccount);
     const keys = deriveKeys(opened.sharedSecret);
+    if (this.closedTokens.has(token)) return answerClosed({ keys, sourceAccount: `${prefix}${token}` }, prepare, ErrorCode.NoError);
     // A new connection needs a first packet that proves the client holds the secret.
     if (!openPacket(keys, prepare.data)) return rejectF02('', this.serverAccount);
+    if (this.connections.size >= this.tuning.maxConnections) {
+      // Checked after authentication, so only a real client is told to come back later.
+      this.refused += 1;
+      return ilpReject(IlpErrorCode.T03_CONNECTOR_BUSY, 'server at its connection limit', undefined, this.serverAccount);
+    }
 
     const connection = new Connection({
       ...this.tuning,
@@ -208,10 +278,12 @@ class StreamServer implements Server {
       onClose: () => {
         if (this.connections.get(token) !== connection) return;
         this.connections.delete(token);
-        this.rememberClosed(token, connection);
+        this.closed += 1;
+        this.rememberClosed(token);
       },
     });
     this.connections.set(token, connection);
+    this.opened += 1;
     this.connectionsSubject.next(connection);
     return connection.handlePrepare(prepare);
   }

@@ -73,13 +73,14 @@ describe('createConnection / connect', () => {
     const { network, server, destinationAccount, sharedSecret } = await setup();
     network.setMaxPacketAmount(1000);
     const connection = await createConnection({ plugin: network.client, destinationAccount, sharedSecret });
-    (connection as unknown as { sequence: bigint }).sequence = MAX_PACKET_SEQUENCE - 1n;
+    // 2^31 - 1 is kept for the ConnectionClose: 2^31 - 2 is the last that may carry money.
+    (connection as unknown as { sequence: bigint }).sequence = MAX_PACKET_SEQUENCE - 2n;
     const before = network.stats.clientToServer.prepares;
     const result = lastValueFrom(connection.createStream().sendMoney(10_000)).catch((e: unknown) => e);
     const closed = lastValueFrom(connection.state$).catch((e: unknown) => e);
     expect(isConnectionError(await closed, 'PACKET_LIMIT')).toBe(true);
     await result;
-    // One money packet with sequence 2^31 - 1, then only the ConnectionClose.
+    // One money packet with sequence 2^31 - 2, then only the ConnectionClose with 2^31 - 1.
     expect(network.stats.clientToServer.prepares - before).toBe(2);
     expect(connection.totals.sent).toBe(1_000n);
     await server.close();

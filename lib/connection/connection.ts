@@ -58,8 +58,10 @@ export interface ConnectionParams extends SenderSettings {
   readonly sourceAssetScale: number;
   readonly destinationAccount?: string;
   readonly connectionTag?: string;
-  /** Close after this many ms without an authentic packet either way; 0 disables. */
+  /** Close after this many ms in which no money or data moved either way; 0 disables. */
   readonly idleTimeoutMs: number;
+  /** The most streams the peer may have open at once (default 10: max stream id 20). */
+  readonly maxRemoteStreams?: number;
   /** Bytes the peer may send on a stream beyond what its consumer took. */
   readonly streamReceiveWindow: number;
   /** Bytes the peer may send on all streams together beyond what their consumers took. */
@@ -109,7 +111,7 @@ export class Connection implements StreamHost, IncomingContext {
 
   constructor(private readonly params: ConnectionParams) {
     this.data = new DataWindows(params.connectionReceiveWindow);
-    this.registry = new StreamRegistry(params.isServer, this);
+    this.registry = new StreamRegistry(params.isServer, this, params.maxRemoteStreams);
     this.remoteAddress = params.destinationAccount;
     this.stateValue = params.isServer ? 'open' : 'connecting';
     this.stateSubject.next(this.stateValue);
@@ -120,11 +122,11 @@ export class Connection implements StreamHost, IncomingContext {
       scheduler: params.scheduler,
       expiryMs: params.expiryMs,
       destination: () => this.remoteAddress,
-      nextSequence: () => this.sequence++,
+      nextSequence: () => this.takeSequence(),
     };
     this.sender = new ConnectionSender(this, link, params, this.data);
     this.idle = new IdleTimer(params.scheduler, params.idleTimeoutMs, () => {
-      const message = `no authentic packet for ${params.idleTimeoutMs} ms`;
+      const message = `no money or data moved for ${params.idleTimeoutMs} ms`;
       // Tell the peer, as destroy() would, so it does not wait for its own timeout.
       this.sender.sendFinalClose(ErrorCode.ApplicationError, `idle timeout: ${message}`);
       this.fail(new ConnectionError('IDLE_TIMEOUT', message, ErrorCode.ApplicationError));
@@ -269,7 +271,8 @@ export class Connection implements StreamHost, IncomingContext {
     }
     const { reply, decision } = answerPrepare(this, prepare);
     if (!decision) return reply;
-    this.idle.touch();
+    // Only progress keeps a connection alive: pings and blocked probes alone let it go idle.
+    if (decision.fulfill && (decision.credits.some(([, amount]) => amount > 0n) || decision.dataStreams.length > 0)) this.idle.touch();
     if (decision.fulfill) {
       let received = 0n;
       for (const [stream, amount] of decision.credits) {
@@ -344,6 +347,7 @@ export class Connection implements StreamHost, IncomingContext {
    */
   dataConsumed(stream: DataAndMoneyStream, bytes: number): void {
     this.data.addConsumed(bytes);
+    this.idle.touch();
     const packetRoom = BigInt(MAX_PLAINTEXT_SIZE);
     const streamBlocked = stream.state !== 'closed' && stream.advertisedMaxData - stream.incoming.highestOffset < packetRoom;
     const connectionBlocked = this.data.nearlyBlocked(packetRoom);
@@ -369,6 +373,7 @@ export class Connection implements StreamHost, IncomingContext {
    * re-enter the sender and send more before the caller's next line runs.
    */
   addToTotals(delta: Partial<ConnectionTotals>): void {
+    if ((delta.delivered ?? 0n) > 0n || (delta.received ?? 0n) > 0n) this.idle.touch();
     const t = this.totalsValue;
     this.totalsValue = {
       sent: t.sent + (delta.sent ?? 0n),
@@ -385,10 +390,21 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** @internal The connection reached 'open' (client, after the probe). */
   markOpen(): void {
-    if (this.state === 'connecting') this.setState('open');
+    if (this.state !== 'connecting') return;
+    // The handshake is progress: the idle timeout counts from the moment the connection opened.
+    this.idle.touch();
+    this.setState('open');
   }
-  /** @internal An authentic packet arrived either way. */
+  /**
+   * @internal An authentic reply arrived. Deliberately not activity for the idle timeout: only
+   * money and data moving are (see `idleTimeoutMs`), so a sender probing a full window for ever
+   * does not keep both ends alive.
+   */
   touch(): void {
+    // Progress is recorded where money and data settle: addToTotals, dataAcknowledged, dataConsumed.
+  }
+  /** @internal Bytes we sent were acknowledged by a fulfilled packet: progress for the idle timeout. */
+  dataAcknowledged(): void {
     this.idle.touch();
   }
   /** @internal Applies frames from the peer's authentic reply to one of our packets. */
@@ -435,9 +451,20 @@ export class Connection implements StreamHost, IncomingContext {
   fail(error: Error): void {
     this.finish(error);
   }
-  /** @internal True if the sequence counter reached the 2^31 limit (29-5.1.3-a). */
+  /**
+   * @internal True once no packet with money or data may leave (29-5.1.3-a, E9): the last
+   * sequence below 2^31 is kept for the ConnectionClose that ends the connection.
+   */
   get packetLimitReached(): boolean {
-    return this.sequence >= MAX_PACKET_SEQUENCE;
+    return this.sequence >= MAX_PACKET_SEQUENCE - 1n;
+  }
+
+  /** The next outgoing sequence; a packet numbered 2^31 or above is never built (29-5.1.3-a, E9). */
+  private takeSequence(): bigint {
+    if (this.sequence >= MAX_PACKET_SEQUENCE) {
+      throw new ConnectionError('PACKET_LIMIT', 'sent 2^31 packets; a new connection is needed', ErrorCode.ProtocolViolation);
+    }
+    return this.sequence++;
   }
   /** @internal Where our packets go. */
   get hasRemoteAddress(): boolean {

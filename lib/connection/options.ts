@@ -45,8 +45,22 @@ export interface ConnectionTuning {
   initialWindow?: number;
   /** Milliseconds until each Prepare expires. Default 30,000. */
   packetExpiryMs?: number;
-  /** Close after this many ms without an authentic packet either way; 0 disables. Default 60,000. */
+  /**
+   * Close after this many ms in which no money and no data moved either way; 0 disables. Default
+   * 60,000. Only progress counts: money fulfilled, bytes accepted, acknowledged or read by the
+   * consumer, and the handshake completing. Pings, rate probes, rejected packets and the probes of
+   * a sender blocked by a full window do not, so two ends stuck on a reader that never reads (or
+   * a peer that only keeps the connection warm) are cleaned up instead of probing for ever, and a
+   * server drops them from its pool. Raise it if a reader may legitimately pause for longer.
+   */
   idleTimeoutMs?: number;
+  /**
+   * The most streams the peer may have open at once on this connection (RFC 29 §3.3, E17). Our
+   * ConnectionMaxStreamId starts at twice this and grows by 2 each time a peer stream closes;
+   * a peer that opens more is closed with StreamIdError. Default 10 (max stream id 20, as every
+   * implementation assumes). Streams we open are limited by the peer, not by this.
+   */
+  maxRemoteStreams?: number;
   /**
    * Bytes the peer may send on one stream beyond what its consumer took (our StreamMaxData is
    * `consumed + this`): the most a stream buffers for a slow or absent consumer. Default
@@ -54,7 +68,11 @@ export interface ConnectionTuning {
    * many connections with readers that may stall should lower it (and `connectionReceiveWindow`).
    */
   streamReceiveWindow?: number;
-  /** The same for all streams together (our ConnectionMaxData). Default 2,097,152. */
+  /**
+   * The same for all streams together (our ConnectionMaxData). Default 2,097,152. Together with
+   * the held-segment bound of each stream this is the most received data one connection holds
+   * in memory, out-of-order bytes and bytes not yet read alike (29-4.5-b, E20, E21).
+   */
   connectionReceiveWindow?: number;
   /**
    * A packet rejected with a temporary error (T-family, R00 or expiry) is sent again after
@@ -88,6 +106,7 @@ export const CONNECTION_DEFAULTS = {
   initialWindow: 16,
   packetExpiryMs: 30_000,
   idleTimeoutMs: 60_000,
+  maxRemoteStreams: 10,
   streamReceiveWindow: 1_048_576,
   connectionReceiveWindow: 2_097_152,
   retryBaseDelayMs: 100,
@@ -111,6 +130,7 @@ export const CONNECTION_DEFAULTS = {
 export interface ResolvedTuning extends SenderSettings {
   readonly scheduler: SchedulerLike;
   readonly idleTimeoutMs: number;
+  readonly maxRemoteStreams: number;
   readonly streamReceiveWindow: number;
   readonly connectionReceiveWindow: number;
 }
@@ -139,7 +159,8 @@ export function resolveConnectionOptions(options: ConnectionTuning): ResolvedTun
     window,
     initialWindow: Math.min(integerAtLeast(options.initialWindow ?? CONNECTION_DEFAULTS.initialWindow, 1, 'initialWindow'), window),
     expiryMs: integerAtLeast(options.packetExpiryMs ?? CONNECTION_DEFAULTS.packetExpiryMs, 1, 'packetExpiryMs'),
-    idleTimeoutMs: integerAtLeast(options.idleTimeoutMs ?? CONNECTION_DEFAULTS.idleTimeoutMs, 0, 'idleTimeoutMs'),
+    idleTimeoutMs: integerInRange(options.idleTimeoutMs ?? CONNECTION_DEFAULTS.idleTimeoutMs, 0, MAX_TIMER_MS, 'idleTimeoutMs'),
+    maxRemoteStreams: integerInRange(options.maxRemoteStreams ?? CONNECTION_DEFAULTS.maxRemoteStreams, 1, MAX_REMOTE_STREAMS, 'maxRemoteStreams'),
     // At least one full packet of bytes, or a peer could never send a full-size StreamData frame.
     streamReceiveWindow: integerAtLeast(options.streamReceiveWindow ?? CONNECTION_DEFAULTS.streamReceiveWindow, MAX_PLAINTEXT_SIZE, 'streamReceiveWindow'),
     connectionReceiveWindow: integerAtLeast(options.connectionReceiveWindow ?? CONNECTION_DEFAULTS.connectionReceiveWindow, MAX_PLAINTEXT_SIZE, 'connectionReceiveWindow'),
@@ -149,6 +170,17 @@ export function resolveConnectionOptions(options: ConnectionTuning): ResolvedTun
     retryAttempts: integerAtLeast(options.retryAttempts ?? CONNECTION_DEFAULTS.retryAttempts, 1, 'retryAttempts'),
     maxConsecutiveFailures: integerAtLeast(options.maxConsecutiveFailures ?? CONNECTION_DEFAULTS.maxConsecutiveFailures, 1, 'maxConsecutiveFailures'),
   };
+}
+
+/** setTimeout's ceiling (2^31-1 ms, about 24.8 days): longer delays would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A sanity ceiling: each open stream costs memory, and a limit is meant to be one. */
+const MAX_REMOTE_STREAMS = 1_000_000;
+
+function integerInRange(value: number, min: number, max: number, field: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${field} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  return value;
 }
 
 function integerAtLeast(value: number, min: number, field: string): number {

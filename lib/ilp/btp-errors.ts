@@ -9,7 +9,15 @@
  * ```
  */
 
-const BTP_PLUGIN_ERROR_CODES = [
+/**
+ * Every `code` a {@link BtpPluginError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of BTP_PLUGIN_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const BTP_PLUGIN_ERROR_CODES = [
   'INVALID_OPTION',
   'INVALID_ARGUMENT',
   'AUTH_REJECTED',

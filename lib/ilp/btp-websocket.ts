@@ -26,11 +26,17 @@ export interface WebSocketLike {
   binaryType: string;
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** Called once the socket is open. */
   onopen: ((event: never) => void) | null;
+  /** Called with each message; its `data` holds the bytes. */
   onmessage: ((event: never) => void) | null;
+  /** Called once the socket closed, cleanly or not. */
   onclose: ((event: never) => void) | null;
+  /** Called when the socket failed; `onclose` follows. */
   onerror: ((event: never) => void) | null;
+  /** Sends one binary message. */
   send(data: Uint8Array): void;
+  /** Closes the socket. */
   close(code?: number, reason?: string): void;
 }
 

@@ -18,14 +18,22 @@ function hasNameAndCode(value: unknown, name: string, codes: readonly string[]):
   return candidate.name === name && typeof candidate.code === 'string' && codes.includes(candidate.code);
 }
 
-const PACKET_ERROR_CODES = ['INVALID_PACKET', 'WRONG_TYPE'] as const;
+/**
+ * Every `code` a {@link IlpPacketError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of ILP_PACKET_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const ILP_PACKET_ERROR_CODES = ['INVALID_PACKET', 'WRONG_TYPE'] as const;
 
 /**
  * Why bytes could not be decoded as the requested ILP packet:
  * `INVALID_PACKET` (truncated, non-canonical length, bad field) or `WRONG_TYPE` (a well-formed
  * envelope of a different packet type, e.g. a Prepare where a reply was expected).
  */
-export type IlpPacketErrorCode = (typeof PACKET_ERROR_CODES)[number];
+export type IlpPacketErrorCode = (typeof ILP_PACKET_ERROR_CODES)[number];
 
 /**
  * Bytes are not a valid ILP packet of the expected type (RFC 27 §packet format). The deserializers
@@ -55,7 +63,7 @@ export class IlpPacketError extends Error {
  * ```
  */
 export function isIlpPacketError(value: unknown, code?: IlpPacketErrorCode): value is IlpPacketError {
-  return hasNameAndCode(value, 'IlpPacketError', code === undefined ? PACKET_ERROR_CODES : [code]);
+  return hasNameAndCode(value, 'IlpPacketError', code === undefined ? ILP_PACKET_ERROR_CODES : [code]);
 }
 
 /**
@@ -91,10 +99,18 @@ export function isIlpArgumentError(value: unknown): value is IlpArgumentError {
   return hasNameAndCode(value, 'IlpArgumentError', ['INVALID_ARGUMENT']);
 }
 
-const PLUGIN_ERROR_CODES = ['REGISTER_HANDLER_FAILED'] as const;
+/**
+ * Every `code` a {@link IlpPluginError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of ILP_PLUGIN_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const ILP_PLUGIN_ERROR_CODES = ['REGISTER_HANDLER_FAILED'] as const;
 
 /** What went wrong when talking to a plugin. */
-export type IlpPluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];
+export type IlpPluginErrorCode = (typeof ILP_PLUGIN_ERROR_CODES)[number];
 
 /**
  * The plugin refused an operation the ILP layer needs, such as registering a data handler while
@@ -125,10 +141,18 @@ export class IlpPluginError extends Error {
  * ```
  */
 export function isIlpPluginError(value: unknown, code?: IlpPluginErrorCode): value is IlpPluginError {
-  return hasNameAndCode(value, 'IlpPluginError', code === undefined ? PLUGIN_ERROR_CODES : [code]);
+  return hasNameAndCode(value, 'IlpPluginError', code === undefined ? ILP_PLUGIN_ERROR_CODES : [code]);
 }
 
-const ILDCP_ERROR_CODES = ['ILDCP_REJECTED', 'ILDCP_INVALID_RESPONSE'] as const;
+/**
+ * Every `code` a {@link IldcpError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of ILDCP_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const ILDCP_ERROR_CODES = ['ILDCP_REJECTED', 'ILDCP_INVALID_RESPONSE'] as const;
 
 /**
  * Why IL-DCP failed: the parent answered with a Reject (`ILDCP_REJECTED`, including rejects the

@@ -8,6 +8,9 @@
  * ```
  */
 export {
+  ILDCP_ERROR_CODES,
+  ILP_PACKET_ERROR_CODES,
+  ILP_PLUGIN_ERROR_CODES,
   IldcpError,
   type IldcpErrorCode,
   IlpArgumentError,

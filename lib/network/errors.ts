@@ -7,7 +7,15 @@
  * ```
  */
 
-const CODES = ['INVALID_OPTION', 'INVALID_ARGUMENT', 'NOT_CONNECTED', 'DISCONNECTED', 'HANDLER_ALREADY_REGISTERED'] as const;
+/**
+ * Every `code` a {@link MemoryNetworkError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of MEMORY_NETWORK_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const MEMORY_NETWORK_ERROR_CODES = ['INVALID_OPTION', 'INVALID_ARGUMENT', 'NOT_CONNECTED', 'DISCONNECTED', 'HANDLER_ALREADY_REGISTERED'] as const;
 
 /**
  * What went wrong:
@@ -18,7 +26,7 @@ const CODES = ['INVALID_OPTION', 'INVALID_ARGUMENT', 'NOT_CONNECTED', 'DISCONNEC
  * - `HANDLER_ALREADY_REGISTERED`: `registerDataHandler` while a handler is registered, as
  *   ilp-plugin-btp refuses it.
  */
-export type MemoryNetworkErrorCode = (typeof CODES)[number];
+export type MemoryNetworkErrorCode = (typeof MEMORY_NETWORK_ERROR_CODES)[number];
 
 /**
  * An error from the in-memory network or one of its plugins.
@@ -52,18 +60,26 @@ export function isMemoryNetworkError(value: unknown, code?: MemoryNetworkErrorCo
   return (
     candidate.name === 'MemoryNetworkError' &&
     typeof candidate.code === 'string' &&
-    (code === undefined ? (CODES as readonly string[]).includes(candidate.code) : candidate.code === code)
+    (code === undefined ? (MEMORY_NETWORK_ERROR_CODES as readonly string[]).includes(candidate.code) : candidate.code === code)
   );
 }
 
-const BTP_CODES = ['INVALID_OPTION', 'LISTEN_FAILED'] as const;
+/**
+ * Every `code` a {@link BtpNetworkError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of BTP_NETWORK_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const BTP_NETWORK_ERROR_CODES = ['INVALID_OPTION', 'LISTEN_FAILED'] as const;
 
 /**
  * What went wrong in the BTP network:
  * - `INVALID_OPTION`: `createBtpNetwork` or a setter got an unusable option (the message names it);
  * - `LISTEN_FAILED`: a BTP listener could not listen on 127.0.0.1 (the port is taken, say).
  */
-export type BtpNetworkErrorCode = (typeof BTP_CODES)[number];
+export type BtpNetworkErrorCode = (typeof BTP_NETWORK_ERROR_CODES)[number];
 
 /**
  * An error from `createBtpNetwork` or its setters.
@@ -98,6 +114,6 @@ export function isBtpNetworkError(value: unknown, code?: BtpNetworkErrorCode): v
   return (
     candidate.name === 'BtpNetworkError' &&
     typeof candidate.code === 'string' &&
-    (code === undefined ? (BTP_CODES as readonly string[]).includes(candidate.code) : candidate.code === code)
+    (code === undefined ? (BTP_NETWORK_ERROR_CODES as readonly string[]).includes(candidate.code) : candidate.code === code)
   );
 }

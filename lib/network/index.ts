@@ -12,10 +12,12 @@
 export { type BtpNetwork, type BtpNetworkOptions, createBtpNetwork } from './btp-network';
 export type { NetworkControls } from './controls';
 export {
+  BTP_NETWORK_ERROR_CODES,
   BtpNetworkError,
   type BtpNetworkErrorCode,
   isBtpNetworkError,
   isMemoryNetworkError,
+  MEMORY_NETWORK_ERROR_CODES,
   MemoryNetworkError,
   type MemoryNetworkErrorCode,
 } from './errors';

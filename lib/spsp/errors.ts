@@ -9,7 +9,15 @@
  * ```
  */
 
-const SPSP_CODES = [
+/**
+ * Every `code` a {@link SpspError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of SPSP_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const SPSP_ERROR_CODES = [
   'INVALID_ARGUMENT',
   'INVALID_POINTER',
   'INSECURE_URL',
@@ -39,7 +47,7 @@ const SPSP_CODES = [
  * const retryable: SpspErrorCode[] = ['TIMEOUT', 'QUERY_FAILED'];
  * ```
  */
-export type SpspErrorCode = (typeof SPSP_CODES)[number];
+export type SpspErrorCode = (typeof SPSP_ERROR_CODES)[number];
 
 /**
  * An SPSP query, payment pointer or SPSP option was unusable. `field` names the argument, option,
@@ -73,10 +81,18 @@ export class SpspError extends Error {
  * ```
  */
 export function isSpspError(value: unknown, code?: SpspErrorCode): value is SpspError {
-  return hasNameAndCode(value, 'SpspError', SPSP_CODES, code);
+  return hasNameAndCode(value, 'SpspError', SPSP_ERROR_CODES, code);
 }
 
-const PAYMENT_CODES = ['CONNECT_FAILED', 'SEND_FAILED'] as const;
+/**
+ * Every `code` a {@link SpspPaymentError} can carry, for exhaustive handling or display.
+ *
+ * @example
+ * ```ts
+ * for (const code of SPSP_PAYMENT_ERROR_CODES) console.log(code);
+ * ```
+ */
+export const SPSP_PAYMENT_ERROR_CODES = ['CONNECT_FAILED', 'SEND_FAILED'] as const;
 
 /**
  * Where a payment to a payment pointer failed once the SPSP query had succeeded:
@@ -88,7 +104,7 @@ const PAYMENT_CODES = ['CONNECT_FAILED', 'SEND_FAILED'] as const;
  * const code: SpspPaymentErrorCode = 'SEND_FAILED';
  * ```
  */
-export type SpspPaymentErrorCode = (typeof PAYMENT_CODES)[number];
+export type SpspPaymentErrorCode = (typeof SPSP_PAYMENT_ERROR_CODES)[number];
 
 /**
  * A payment to a payment pointer failed after the query. `sent` and `delivered` say how much had
@@ -123,7 +139,7 @@ export class SpspPaymentError extends Error {
  * ```
  */
 export function isSpspPaymentError(value: unknown, code?: SpspPaymentErrorCode): value is SpspPaymentError {
-  return hasNameAndCode(value, 'SpspPaymentError', PAYMENT_CODES, code);
+  return hasNameAndCode(value, 'SpspPaymentError', SPSP_PAYMENT_ERROR_CODES, code);
 }
 
 function hasNameAndCode(value: unknown, name: string, codes: readonly string[], code: string | undefined): boolean {

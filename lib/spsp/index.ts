@@ -7,7 +7,16 @@
  * import { createSpspHandler, payPaymentPointer, querySpsp, resolvePaymentPointer } from 'ilp-stream-rx';
  * ```
  */
-export { SpspError, type SpspErrorCode, isSpspError, SpspPaymentError, type SpspPaymentErrorCode, isSpspPaymentError } from './errors';
+export {
+  SPSP_ERROR_CODES,
+  SPSP_PAYMENT_ERROR_CODES,
+  SpspError,
+  type SpspErrorCode,
+  isSpspError,
+  SpspPaymentError,
+  type SpspPaymentErrorCode,
+  isSpspPaymentError,
+} from './errors';
 export { resolvePaymentPointer, type ResolvePaymentPointerOptions, MAX_PAYMENT_POINTER_LENGTH } from './payment-pointer';
 export { SPSP_ACCEPT, SPSP_LEGACY_MEDIA_TYPE, SPSP_MEDIA_TYPE } from './media-types';
 export { type SpspCredentials } from './response-body';

@@ -64,7 +64,10 @@ export interface SpspFetchResponse extends LimitedBodySource {
   readonly status: number;
   /** Where the response came from after redirects; empty or absent means the requested URL. */
   readonly url?: string;
-  readonly headers: { get(name: string): string | null };
+  readonly headers: {
+    /** A header's value, case-insensitively, or null when absent. */
+    get(name: string): string | null;
+  };
 }
 
 /**

@@ -18,12 +18,16 @@ import { SpspError } from './errors';
  * ```
  */
 export interface LimitedBodySource {
-  readonly body?: { getReader(): BodyReader } | null;
+  readonly body?: {
+    /** Locks the body and returns a reader of its chunks. */
+    getReader(): BodyReader;
+  } | null;
+  /** The whole body as text: the fallback when there is no stream body. */
   text(): Promise<string>;
 }
 
 /**
- * A WHATWG stream reader, reduced to what {@link readLimited} calls.
+ * A WHATWG stream reader, reduced to what the SPSP client's size-limited body read calls.
  *
  * @example
  * ```ts
@@ -31,7 +35,9 @@ export interface LimitedBodySource {
  * ```
  */
 export interface BodyReader {
+  /** The next chunk, or `done` at the end of the body. */
   read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
+  /** Drops the rest of the body, which frees the HTTP connection. */
   cancel(reason?: unknown): Promise<void>;
 }
 

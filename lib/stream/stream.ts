@@ -95,6 +95,8 @@ export interface StreamHost {
   readonly streamReceiveWindow: number;
   /** The consumer took `bytes` bytes of this stream: the windows moved. */
   dataConsumed(stream: DataAndMoneyStream, bytes: number): void;
+  /** Bytes we sent were acknowledged (their packet was fulfilled); the idle timeout counts it as progress. */
+  dataAcknowledged?(): void;
 }
 
 /**
@@ -530,6 +532,7 @@ export class DataAndMoneyStream {
   /** @internal Settles bytes this stream placed in a packet. */
   settleData(segment: DataSegment, fulfilled: boolean): void {
     this.outgoing.settle(segment, fulfilled);
+    if (fulfilled) this.host.dataAcknowledged?.();
     if (!fulfilled) this.host.wake();
     this.resolveEndIfFlushed();
   }
