@@ -7,9 +7,17 @@
  * @example
  * ```ts
  * const server = await createServer({ plugin });
- * server.connections$.subscribe((connection) => {
- *   connection.streams$.subscribe((stream) => stream.money$.subscribe(console.log));
- * });
+ * server.connections$
+ *   .pipe(
+ *     mergeMap((connection) =>
+ *       connection.streams$.pipe(
+ *         mergeMap((stream) => stream.money$),
+ *         // A peer may close with an error: one connection's end must not end the server.
+ *         catchError((error: Error) => (console.warn(error.message), EMPTY)),
+ *       ),
+ *     ),
+ *   )
+ *   .subscribe((amount) => console.log('received', amount));
  * const { destinationAccount, sharedSecret } = server.generateAddressAndSecret();
  * ```
  */

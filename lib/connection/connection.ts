@@ -75,7 +75,11 @@ export interface ConnectionParams extends SenderSettings {
  *
  * @example
  * ```ts
- * connection.streams$.subscribe((stream) => stream.money$.subscribe(console.log));
+ * connection.streams$.pipe(mergeMap((stream) => stream.money$)).subscribe({
+ *   next: (amount) => console.log('received', amount),
+ *   // Typed (ConnectionError, StreamError); unhandled, RxJS would rethrow it, as Node does an 'error' event.
+ *   error: (error: Error) => console.warn('connection ended:', error.message),
+ * });
  * ```
  */
 export class Connection implements StreamHost, IncomingContext {

@@ -136,7 +136,7 @@ const ZERO_TOTALS: StreamTotals = { sent: 0n, delivered: 0n, received: 0n, inFli
  * ```ts
  * connection.streams$.subscribe((stream) => {
  *   stream.setReceiveMax(10_000);
- *   stream.money$.subscribe((amount) => console.log(amount));
+ *   stream.money$.subscribe({ next: (amount) => console.log(amount), error: (error: Error) => console.warn(error.message) });
  * });
  * ```
  */
