@@ -19,7 +19,7 @@ interface OptionRow {
 function optionRows(markdown: string): OptionRow[] {
   const section = markdown.slice(markdown.indexOf('\n## Options\n'));
   const lines = section.split('\n').slice(2);
-  const end = lines.findIndex((line) => line.startsWith('## '));
+  const end = lines.findIndex((line) => /^#{2,} /.test(line));
   return (end < 0 ? lines : lines.slice(0, end))
     .map((line) => /^\| `(\w+)` \| ([^|]+) \|/.exec(line))
     .filter((match): match is RegExpExecArray => match !== null)

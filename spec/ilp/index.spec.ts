@@ -4,6 +4,7 @@ describe('lib/ilp barrel', () => {
   it('exports the ILP layer API', () => {
     const expected = [
       'IlpErrorCode', 'IldcpError', 'IlpArgumentError', 'IlpPacketError', 'IlpPluginError', 'ILDCP_DESTINATION',
+      'ILDCP_ERROR_CODES', 'ILP_PACKET_ERROR_CODES', 'ILP_PLUGIN_ERROR_CODES',
       'MAX_ILP_DATA_LENGTH', 'MAX_ILP_MESSAGE_LENGTH',
       'connectPlugin', 'decodeIldcpInfo', 'deserializeIlpFulfill', 'deserializeIlpPrepare',
       'deserializeIlpReject', 'deserializeIlpReply', 'encodeIldcpInfo', 'fetchIldcp', 'ilpReject', 'ildcpRequest',

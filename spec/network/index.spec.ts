@@ -5,6 +5,7 @@ describe('lib/network barrel', () => {
     expect(Object.keys(network).sort()).toEqual(
       [
         'BtpNetworkError', 'DEFAULT_CLIENT_END', 'DEFAULT_CONNECTOR_ADDRESS', 'DEFAULT_SERVER_END', 'MemoryNetworkError',
+        'BTP_NETWORK_ERROR_CODES', 'MEMORY_NETWORK_ERROR_CODES',
         'MemoryPlugin', 'createBtpNetwork', 'createMemoryNetwork', 'createPluginPair', 'isBtpNetworkError',
         'isMemoryNetworkError', 'parseExchangeRate',
         // fault injection (lib/network/faults)
