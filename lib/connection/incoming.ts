@@ -1,7 +1,7 @@
 /**
  * Answers one ILP Prepare addressed to a connection: decrypt and decode it (F06 if that fails,
- * 29-4.2-b, E2, E4), let the receiver decide, and encrypt the reply under the same sequence
- * (29-5.2-e). Synchronous, so a server never interleaves two packets of one connection.
+ * 29-4.2-b, E2, E4), refuse a sequence answered before (F99, E7), let the receiver decide, and
+ * encrypt the reply under the same sequence (29-5.2-e). Synchronous, so a server never interleaves two packets of one connection.
  *
  * @example
  * ```ts
@@ -12,7 +12,7 @@ import { decodePacket, encodePacket, encodedPacketSize } from '../wire';
 import { ErrorCode, FrameType, IlpPacketType, MAX_PLAINTEXT_SIZE, type StreamPacket } from '../wire/types';
 import { fulfillmentMatches, type StreamKeys } from '../crypto';
 import { rejectF06, type IlpPrepare, type IlpReply } from '../ilp';
-import { type ReceiveDecision, type ReceiverContext, receivePacket } from './receiver';
+import { MAX_PACKET_SEQUENCE, type ReceiveDecision, type ReceiverContext, receivePacket } from './receiver';
 
 /** What answering needs beyond the receiver's context. */
 export interface IncomingContext extends ReceiverContext {
@@ -42,6 +42,13 @@ export function answerPrepare(context: IncomingContext, prepare: IlpPrepare): In
   if (!packet || packet.ilpPacketType !== IlpPacketType.Prepare) {
     return { reply: rejectF06(undefined, context.sourceAccount) };
   }
+  // A sequence answered before is a duplicated or replayed Prepare (E7): senders number every
+  // Prepare anew, retries included (29-5.2-d). Refused with an authentic reply and no frames
+  // applied, so nothing is credited or changed twice. Sequences from 2^31 close the connection below.
+  if (packet.sequence < MAX_PACKET_SEQUENCE && !seenSequences(context.keys).record(Number(packet.sequence))) {
+    const data = context.keys.encrypt(encodePacket({ sequence: packet.sequence, ilpPacketType: IlpPacketType.Reject, prepareAmount: prepare.amount, frames: [] }));
+    return { reply: { type: IlpPacketType.Reject, code: 'F99', triggeredBy: context.sourceAccount, message: 'duplicate sequence', data } };
+  }
   const fulfillment = context.keys.fulfillment(prepare.data);
   const fulfillable = fulfillmentMatches(fulfillment, prepare.executionCondition);
   const expired = prepare.expiresAt.getTime() <= context.now();
@@ -65,6 +72,80 @@ export function answerPrepare(context: IncomingContext, prepare: IlpPrepare): In
     ? { type: IlpPacketType.Fulfill, fulfillment, data }
     : { type: IlpPacketType.Reject, code: expired ? 'R00' : 'F99', triggeredBy: context.sourceAccount, message: '', data };
   return { reply, decision };
+}
+
+/**
+ * How far back duplicates are recognised. A peer has at most its congestion window of Prepares in
+ * flight (128 here, one to a few dozen elsewhere), so later arrivals are never legitimately
+ * this late; anything older than the window is refused as a replay.
+ *
+ * @example
+ * ```ts
+ * // After sequence 5000 arrived, 3977..4999 may still arrive (once each); 3976 and below may not.
+ * SEQUENCE_WINDOW; // 1024
+ * ```
+ */
+export const SEQUENCE_WINDOW = 1024;
+
+/**
+ * The sequences a connection has answered, as a sliding bitmap over the last
+ * {@link SEQUENCE_WINDOW} below the highest (the anti-replay window of IPsec and DTLS): 128 bytes
+ * per connection, whatever the traffic.
+ *
+ * @example
+ * ```ts
+ * const seen = new SeenSequences();
+ * seen.record(5); // true: new
+ * seen.record(3); // true: out of order, still new
+ * seen.record(5); // false: a duplicate
+ * ```
+ */
+export class SeenSequences {
+  private highest = -1;
+  private readonly bits = new Uint8Array(SEQUENCE_WINDOW / 8);
+
+  /** Records a sequence; false if it was seen before or is too old to tell. */
+  record(sequence: number): boolean {
+    if (sequence > this.highest) {
+      // The slots between the old and the new highest now stand for sequences not seen yet.
+      if (sequence - this.highest >= SEQUENCE_WINDOW) this.bits.fill(0);
+      else for (let s = this.highest + 1; s < sequence; s++) this.clear(s);
+      this.highest = sequence;
+      this.set(sequence);
+      return true;
+    }
+    if (this.highest - sequence >= SEQUENCE_WINDOW || this.has(sequence)) return false;
+    this.set(sequence);
+    return true;
+  }
+
+  private has(sequence: number): boolean {
+    const slot = sequence % SEQUENCE_WINDOW;
+    return ((this.bits[slot >> 3] as number) & (1 << (slot & 7))) !== 0;
+  }
+
+  private set(sequence: number): void {
+    const slot = sequence % SEQUENCE_WINDOW;
+    this.bits[slot >> 3] = (this.bits[slot >> 3] as number) | (1 << (slot & 7));
+  }
+
+  private clear(sequence: number): void {
+    const slot = sequence % SEQUENCE_WINDOW;
+    this.bits[slot >> 3] = (this.bits[slot >> 3] as number) & ~(1 << (slot & 7));
+  }
+}
+
+// Keyed by the connection's keys (one frozen object per connection), so the window lives and dies
+// with its connection without a field on it.
+const windows = new WeakMap<StreamKeys, SeenSequences>();
+
+function seenSequences(keys: StreamKeys): SeenSequences {
+  let seen = windows.get(keys);
+  if (!seen) {
+    seen = new SeenSequences();
+    windows.set(keys, seen);
+  }
+  return seen;
 }
 
 /** Decrypts and decodes STREAM data; undefined for anything that is not an authentic packet. */

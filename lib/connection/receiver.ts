@@ -13,7 +13,7 @@
  * const decision = receivePacket(context, packet, prepare.amount, { fulfillable: true, expired: false });
  * ```
  */
-import { ErrorCode, FrameType, type Frame, type StreamPacket } from '../wire/types';
+import { ErrorCode, FrameType, MAX_U64, type Frame, type StreamPacket } from '../wire/types';
 import type { DataAndMoneyStream } from '../stream/stream';
 import type { StreamRegistry } from './stream-registry';
 
@@ -222,6 +222,7 @@ export function receivePacket(
             const violation = stream.checkData(frame.offset, frame.data);
             if (violation === 'flow-control') fail(ErrorCode.FlowControlError, `stream ${frame.streamId} data beyond the limit ${stream.incoming.maxOffset}`);
             else if (violation === 'overlap') fail(ErrorCode.ProtocolViolation, `stream ${frame.streamId} data overlaps different bytes at ${frame.offset}`);
+            else if (violation === 'too-fragmented') fail(ErrorCode.FlowControlError, `stream ${frame.streamId} data leaves more gaps than ${stream.incoming.heldSegmentLimit} held segments`);
             else if (frame.data.length > 0) data.push([stream, frame.offset, frame.data]);
             limitsAsked.add(stream);
           }
@@ -397,7 +398,9 @@ export function attributeMoney(
 
   let overLimit = false;
   for (const [stream, credit] of perStream) {
-    if (stream.state === 'closed' || credit > withRoundingAllowance(stream.receiveRoom)) {
+    // Totals are u64 on the wire (StreamMaxMoney.totalReceived): the 1 % allowance must not carry a
+    // stream past 2^64 - 1, or the reply could not be encoded and the Prepare would fail with T00.
+    if (stream.state === 'closed' || credit > withRoundingAllowance(stream.receiveRoom) || stream.totals.received + credit > MAX_U64) {
       overLimit = true;
       replyFrames.push({ type: FrameType.StreamMaxMoney, streamId: stream.id, receiveMax: stream.receiveMax, totalReceived: stream.totals.received });
       stream.receiveMaxAdvertised = true;
