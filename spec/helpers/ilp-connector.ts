@@ -27,13 +27,16 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { type AddressInfo, connect as tcpConnect, createServer as createTcpServer } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import BigNumber from 'bignumber.js';
 import BtpPlugin from 'ilp-plugin-btp';
 import { Type as IlpType, deserializeIlpReject, serializeIlpReject } from 'ilp-packet';
+import { freePort } from './free-port';
 import { within } from './within';
+
+export { freePort };
 
 /**
  * One account of a connector: one BTP link.
@@ -221,25 +224,6 @@ export function connectorRate(
  */
 export function forwardedAmount(amount: bigint, rate: string): bigint {
   return BigInt(new BigNumber(amount.toString()).times(rate).integerValue(BigNumber.ROUND_FLOOR).toFixed());
-}
-
-/**
- * A free TCP port on 127.0.0.1 (the OS picks it; it is free again when this resolves).
- *
- * @example
- * ```ts
- * const port = await freePort();
- * ```
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createTcpServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { parseBtpServerUrl } from '../../lib/ilp/btp-url';
 import type { WebSocketConstructor } from '../../lib/ilp/btp-websocket';
 import { BtpWebSocketPlugin, type BtpWebSocketPluginOptions } from '../../lib/ilp/btp-websocket-plugin';
 import { type BtpNetwork, createBtpNetwork } from '../../lib/network';
+import { freePort } from '../helpers/free-port';
 
 type Packet = ReturnType<typeof Btp.deserialize>;
 type Entries = Array<{ protocolName: string; contentType: number; data: Buffer }>;
@@ -134,11 +135,10 @@ describe('BtpWebSocketPlugin against a scripted BTP peer (RFC 23)', () => {
   });
 
   it('connect to a port where nothing listens rejects with CONNECTION_CLOSED', async () => {
-    const url = peer.url;
-    await peer.close();
+    // A port below the ephemeral range that was just free: no other test's socket can hold it.
+    const url = `btp+ws://alice:s3cret@127.0.0.1:${await freePort()}`;
     const error = await rejectionOf(new BtpWebSocketPlugin({ server: url, WebSocket: WS }).connect());
     expect(isBtpPluginError(error, 'CONNECTION_CLOSED')).toBe(true);
-    peer = await FakeBtpServer.start();
   });
 
   it('23-flow: sendData sends the packet under "ilp" and resolves with the Response matching its request id, in any order', async () => {

@@ -1,17 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
 import BtpPlugin from 'ilp-plugin-btp';
 import MiniAccountsPlugin from 'ilp-plugin-mini-accounts';
 import { firstValueFrom } from 'rxjs';
 import { fetchIldcp, type Plugin } from '../../lib/ilp';
 import { isIlpAddress } from '../../lib/wire/address';
-
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../helpers/free-port';
 
 describe('Plugin contract (DESIGN.md §2) against real BTP plugins', () => {
   it('is satisfied by ilp-plugin-btp and ilp-plugin-mini-accounts at the type level', () => {
@@ -23,7 +15,7 @@ describe('Plugin contract (DESIGN.md §2) against real BTP plugins', () => {
   });
 
   it('fetches IL-DCP over BTP from a mini-accounts server on 127.0.0.1 (I-17)', async () => {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const host = { clientAddress: 'test.host', assetCode: 'USD', assetScale: 6 };
     const server: Plugin = new MiniAccountsPlugin({ wsOpts: { host: '127.0.0.1', port }, debugHostIldcpInfo: host });
     const client: Plugin = new BtpPlugin({ server: `btp+ws://:secret@127.0.0.1:${port}` });
