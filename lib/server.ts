@@ -24,10 +24,11 @@
 import { Observable, Subject, defer, firstValueFrom, map, switchMap, type Subscription } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import { type ConnectionTokenKeys, CryptoInputError, deriveConnectionTokenKeys, deriveKeys } from './crypto';
-import { IlpErrorCode, connectPlugin, fetchIldcp, ilpReject, incomingPrepares, rejectF02, rejectT00, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
+import { IlpErrorCode, connectPlugin, fetchIldcp, ilpReject, incomingPrepares, rejectF02, rejectF06, rejectT00, type IlpPrepare, type IlpReply, type Plugin } from './ilp';
+import { canonicalTokenSegment } from './crypto/connection-token';
 import { Connection } from './connection/connection';
 import { answerClosed, openPacket } from './connection/incoming';
-import { ErrorCode } from './wire/types';
+import { ErrorCode, IlpPacketType } from './wire/types';
 import { type ConnectionTuning, type ResolvedTuning, resolveConnectionOptions } from './connection/options';
 
 /** What a server needs. */
@@ -262,12 +263,25 @@ class StreamServer implements Server {
     const token = prepare.destination.slice(prefix.length).split('.')[0] ?? '';
     const existing = this.connections.get(token);
     if (existing) return existing.handlePrepare(prepare);
+    // One token has many spellings (either base64 alphabet, padding, the unused low bits of its
+    // last character). Keyed by its one canonical spelling, an alias reaches the connection that
+    // exists instead of opening a second one with the same secret, where a replayed Prepare would
+    // find a fresh sequence window and be applied again (E7).
+    const key = canonicalTokenSegment(token);
+    if (key === undefined) return rejectF02('', this.serverAccount);
+    const aliased = key === token ? undefined : this.connections.get(key);
+    if (aliased) return aliased.handlePrepare(prepare);
     const opened = this.tokens.open(token);
     if (!opened) return rejectF02('', this.serverAccount);
     const keys = deriveKeys(opened.sharedSecret);
-    if (this.closedTokens.has(token)) return answerClosed({ keys, sourceAccount: `${prefix}${token}` }, prepare, ErrorCode.NoError);
+    const sourceAccount = `${prefix}${key}`;
+    if (this.closedTokens.has(key)) return answerClosed({ keys, sourceAccount }, prepare, ErrorCode.NoError);
     // A new connection needs a first packet that proves the client holds the secret.
-    if (!openPacket(keys, prepare.data)) return rejectF02('', this.serverAccount);
+    const packet = openPacket(keys, prepare.data);
+    if (!packet) return rejectF02('', this.serverAccount);
+    // An authentic packet that is not a Prepare (E4) is refused as an open connection refuses it,
+    // but before anything is kept for it.
+    if (packet.ilpPacketType !== IlpPacketType.Prepare) return rejectF06(undefined, sourceAccount);
     if (this.connections.size >= this.tuning.maxConnections) {
       // Checked after authentication, so only a real client is told to come back later.
       this.refused += 1;
@@ -279,18 +293,18 @@ class StreamServer implements Server {
       plugin: this.plugin,
       keys,
       isServer: true,
-      sourceAccount: `${prefix}${token}`,
+      sourceAccount,
       sourceAssetCode: this.assetCode,
       sourceAssetScale: this.assetScale,
       ...(opened.connectionTag === undefined ? {} : { connectionTag: opened.connectionTag }),
       onClose: () => {
-        if (this.connections.get(token) !== connection) return;
-        this.connections.delete(token);
+        if (this.connections.get(key) !== connection) return;
+        this.connections.delete(key);
         this.closed += 1;
-        this.rememberClosed(token);
+        this.rememberClosed(key);
       },
     });
-    this.connections.set(token, connection);
+    this.connections.set(key, connection);
     this.opened += 1;
     this.connectionsSubject.next(connection);
     return connection.handlePrepare(prepare);

@@ -178,6 +178,23 @@ export function sharedSecretFromToken(serverSecret: Uint8Array, token: string | 
   return deriveConnectionTokenKeys(serverSecret).sharedSecret(token);
 }
 
+/**
+ * The one spelling of a token segment: base64url without padding of the bytes it decodes to, or
+ * `undefined` if it is not base64 at all. Decoders accept both alphabets, padding, and any value in
+ * the unused low bits of the last character, so many strings carry the same token; a server keys
+ * its connections by this. Does not authenticate.
+ *
+ * @example
+ * ```ts
+ * canonicalTokenSegment('ab+/Ag=='); // 'ab-_Ag'
+ * canonicalTokenSegment('ab-_Ah');   // 'ab-_Ag' (the same bytes)
+ * ```
+ */
+export function canonicalTokenSegment(token: string): string | undefined {
+  if (token.length > MAX_TOKEN_SEGMENT_LENGTH || !TOKEN_PATTERN.test(token)) return undefined;
+  return Buffer.from(token, 'base64').toString('base64url');
+}
+
 function mint(tokenKey: SecretKey, sharedSecretKey: SecretKey, options: ConnectionTokenOptions | undefined): ConnectionCredentials {
   const { tag, receiptNonce, receiptSecret } = validateOptions(options);
   const plaintext = Buffer.allocUnsafe(

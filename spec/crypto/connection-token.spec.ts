@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import {
+  canonicalTokenSegment,
   createConnectionToken,
   deriveConnectionTokenKeys,
   openConnectionToken,
@@ -10,6 +11,7 @@ import { MAX_CONNECTION_TAG_LENGTH } from '../../lib/crypto/connection-token-lim
 import { isCryptoInputError } from '../../lib/crypto/errors';
 
 const SERVER_SECRET = Buffer.alloc(32, 0x11);
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const RECEIPT_NONCE = Buffer.alloc(16, 0xa1);
 const RECEIPT_SECRET = Buffer.alloc(32, 0xb2);
 
@@ -247,5 +249,26 @@ describe('deriveConnectionTokenKeys', () => {
     const tokens = deriveConnectionTokenKeys(SERVER_SECRET);
     expect(isCryptoInputError(thrownBy(() => tokens.sharedSecret(5 as never)), 'INVALID_TYPE')).toBe(true);
     expect(isCryptoInputError(thrownBy(() => tokens.sharedSecret('not base64!')), 'INVALID_VALUE')).toBe(true);
+  });
+});
+
+describe('canonicalTokenSegment', () => {
+  it('gives every spelling of one token the same key: base64url unpadded, base64 padded or not, other unused low bits', () => {
+    const { token } = createConnectionToken(SERVER_SECRET);
+    const bytes = Buffer.from(token, 'base64url');
+    const standard = bytes.toString('base64');
+    const lastIndex = URL_ALPHABET.indexOf(token.slice(-1));
+    // 49 token bytes leave 4 unused bits in the last of 66 characters.
+    const respelled = token.slice(0, -1) + URL_ALPHABET[lastIndex ^ 0b1111];
+    expect(Buffer.from(respelled, 'base64url').equals(bytes)).toBe(true);
+
+    for (const spelling of [token, standard, standard.replace(/=+$/, ''), respelled]) expect(canonicalTokenSegment(spelling)).toBe(token);
+  });
+
+  it('keeps different tokens apart and refuses what is not base64', () => {
+    const a = createConnectionToken(SERVER_SECRET).token;
+    const b = createConnectionToken(SERVER_SECRET).token;
+    expect(canonicalTokenSegment(a)).not.toBe(canonicalTokenSegment(b));
+    for (const bad of ['', 'a.b', 'ab cd', 'é', 'A'.repeat(100_000)]) expect(canonicalTokenSegment(bad)).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ import {
 } from '../../lib';
 import { RawClient } from './fuzz/client';
 import { content } from './fuzz/frames';
-import { SERVER_ASSET, startHarness, type Harness } from './fuzz/harness';
+import { SERVER_ACCOUNT, SERVER_ASSET, startHarness, type Harness } from './fuzz/harness';
 import { assemble, frameBytes, varUInt } from './fuzz/raw-packet';
 import { Session } from './fuzz/session';
 import { within } from '../helpers/within';
@@ -51,6 +51,17 @@ afterEach(async () => {
   await harness.stop();
   expect(harness.problems).toEqual([]);
 });
+
+/** Another spelling of a base64url token: a last character that differs only in bits the decoder drops. */
+function respelled(token: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const bytes = Buffer.from(token, 'base64url');
+  for (const last of alphabet) {
+    const candidate = token.slice(0, -1) + last;
+    if (candidate !== token && Buffer.from(candidate, 'base64url').equals(bytes)) return candidate;
+  }
+  throw new Error(`token ${token} has no unused bits to respell (its length is a multiple of 3 bytes)`);
+}
 
 function client(): RawClient {
   sessions += 1;
@@ -91,6 +102,24 @@ describe('E4 / 29-5.2-c: a STREAM packet of the wrong type inside a Prepare', ()
     expect(harness.credited).toBe(before + 100n);
     expect(harness.connectionStatus(raw.session.token)).toBe('closed');
   }
+  it('E4: as the first packet of a new token, it is rejected F06 with no STREAM data and the server keeps no connection for it', () => {
+    for (const type of [IlpPacketType.Fulfill, IlpPacketType.Reject]) {
+      const raw = client();
+      const plaintext = assemble({ type, sequence: varUInt(1n), prepareAmount: varUInt(0n), frames: [money(1n), data(1n, 0n, 3)].map(frameBytes) });
+      const opened = harness.server.stats.opened;
+
+      const answer = raw.sendPlaintext(plaintext, { amount: 100n });
+
+      expect(answer.reply).toMatchObject({ type: IlpPacketType.Reject, code: 'F06' });
+      expect(answer.reply.data.length).toBe(0);
+      expect(harness.server.stats.opened).toBe(opened);
+      expect(harness.connectionStatus(raw.session.token)).toBeUndefined();
+      expect(harness.credited).toBe(0n);
+      // The token stays good: a Prepare-typed first packet opens the connection.
+      expect(raw.send([]).reply.type).toBe(IlpPacketType.Fulfill);
+      expect(harness.server.stats.opened).toBe(opened + 1);
+    }
+  });
 });
 
 describe('E7: replayed Prepares (an intermediary re-sends the same bytes)', () => {
@@ -110,6 +139,26 @@ describe('E7: replayed Prepares (an intermediary re-sends the same bytes)', () =
     // Its StreamMoney did not reopen or credit the stream it closed, which a fresh sequence would hit (E18).
     const fresh = raw.send([money(1n)], { amount: 10n });
     expect(fresh.packet?.frames).toContainEqual({ type: FrameType.StreamClose, streamId: 1n, errorCode: ErrorCode.StreamStateError, errorMessage: expect.any(String) as string });
+  });
+
+  it('E7: a token respelled (another last base64url character for the same bytes) reaches the same connection, so a replay through it is refused too', () => {
+    const raw = client();
+    const first = raw.send([money(1n)], { amount: 3_000n });
+    expect(first.reply.type).toBe(IlpPacketType.Fulfill);
+    const alias = respelled(raw.session.token);
+    const aliasSession = new Session({ destinationAccount: `${SERVER_ACCOUNT}.${alias}`, sharedSecret: raw.session.sharedSecret }, 'live', sessions + 1000);
+    const viaAlias = new RawClient(harness, aliasSession);
+
+    // The same Prepare (same sequence, same money) sent again to the other spelling.
+    const replay = viaAlias.send([money(1n)], { amount: 3_000n, sequence: first.packet?.sequence ?? 1n });
+    expect(replay.reply).toMatchObject({ type: IlpPacketType.Reject, code: 'F99' });
+    expect(harness.credited).toBe(3_000n);
+    // A new sequence through the alias is the same connection's next packet, not a second connection.
+    const next = viaAlias.send([money(1n)], { amount: 500n, sequence: 7n });
+    expect(next.reply.type).toBe(IlpPacketType.Fulfill);
+    expect(harness.credited).toBe(3_500n);
+    expect(harness.server.stats.opened).toBe(1);
+    expect(harness.server.connectionCount).toBe(1);
   });
 
   it('E7: sequences are remembered in a sliding window: out of order is fine, a duplicate or one older than the window is not', () => {
