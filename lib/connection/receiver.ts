@@ -16,6 +16,7 @@
 import { ErrorCode, FrameType, MAX_U64, type Frame, type StreamPacket } from '../wire/types';
 import type { DataAndMoneyStream } from '../stream/stream';
 import type { StreamRegistry } from './stream-registry';
+import { conflictWithinPacket } from './overlapping-data';
 
 /**
  * What the receiver needs from its connection.
@@ -290,29 +291,6 @@ export function receivePacket(
     stream.receiveMaxRaiseUrgent = false;
   }
   return { fulfill: true, frames: [...frames, ...context.takeQueuedFrames()], credits, dataStreams: [...dataStreams], ...(close ? { close } : {}), closedStreams };
-}
-
-/**
- * The id of a stream two of whose StreamData frames in this packet overlap with different bytes
- * (29-5.3.11-b, E22); each frame was only checked against bytes held before the packet.
- */
-function conflictWithinPacket(data: ReadonlyArray<readonly [DataAndMoneyStream, bigint, Buffer]>): bigint | undefined {
-  for (let i = 1; i < data.length; i++) {
-    const [stream, offset, bytes] = data[i] as readonly [DataAndMoneyStream, bigint, Buffer];
-    const end = offset + BigInt(bytes.length);
-    for (let j = 0; j < i; j++) {
-      const [other, otherOffset, otherBytes] = data[j] as readonly [DataAndMoneyStream, bigint, Buffer];
-      if (other !== stream) continue;
-      const start = offset > otherOffset ? offset : otherOffset;
-      const otherEnd = otherOffset + BigInt(otherBytes.length);
-      const stop = end < otherEnd ? end : otherEnd;
-      if (stop <= start) continue;
-      const mine = bytes.subarray(Number(start - offset), Number(stop - offset));
-      const theirs = otherBytes.subarray(Number(start - otherOffset), Number(stop - otherOffset));
-      if (!mine.equals(theirs)) return stream.id;
-    }
-  }
-  return undefined;
 }
 
 /** True if the packet's bytes would take the peer past our ConnectionMaxData (29-4.5-b, E20). */
