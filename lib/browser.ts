@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import { BtpWebSocketPlugin, createConnection } from './ilp-stream-rx.js';
- * const plugin = new BtpWebSocketPlugin({ server: 'btp+wss://:token@connector.example' });
+ * const plugin = new BtpWebSocketPlugin({ server: 'btp+wss://:token@connector.example', reconnect: true });
  * const connection = await createConnection({ plugin, destinationAccount, sharedSecret });
  * await connection.createStream().sendTotal(1000);
  * ```
@@ -47,6 +47,7 @@ export {
   isIlpPluginError,
 } from './ilp';
 export { BtpWebSocketPlugin, BTP_DEFAULT_RESPONSE_TIMEOUT_MS, type BtpWebSocketPluginOptions } from './ilp/btp-websocket-plugin';
+export { BTP_RECONNECT_DEFAULTS, type BtpReconnectOptions } from './ilp/btp-reconnect';
 export { BtpPluginError, isBtpPluginError, type BtpPluginErrorCode } from './ilp/btp-errors';
 export type { WebSocketConstructor, WebSocketLike } from './ilp/btp-websocket';
 export * from './errors';

@@ -25,5 +25,6 @@ export { createServer, listen, DEFAULT_MAX_CONNECTIONS, type Server, type Server
 export { createConnection, connect, type ConnectionOptions } from './client';
 export * from './spsp';
 export { BtpWebSocketPlugin, BTP_DEFAULT_RESPONSE_TIMEOUT_MS, type BtpWebSocketPluginOptions } from './ilp/btp-websocket-plugin';
+export { BTP_RECONNECT_DEFAULTS, type BtpReconnectOptions } from './ilp/btp-reconnect';
 export { BTP_PLUGIN_ERROR_CODES, BtpPluginError, isBtpPluginError, type BtpPluginErrorCode } from './ilp/btp-errors';
 export type { WebSocketConstructor, WebSocketLike } from './ilp/btp-websocket';

@@ -5,8 +5,8 @@
  *
  * What it does: the auth handshake (`auth`, `auth_username`, `auth_token`), Messages carrying
  * ILP packets both ways with request ids and Responses/Errors, a timeout per request on an RxJS
- * scheduler, and `'connect'`/`'disconnect'` events. What it does not do: reconnect by itself
- * (the caller decides; call `connect()` again), or settle money (BTP Transfers are refused).
+ * scheduler, `'connect'`/`'disconnect'` events, and, with the `reconnect` option, getting a
+ * dropped link back by itself. What it does not do: settle money (BTP Transfers are refused).
  *
  * @example
  * ```ts
@@ -14,8 +14,9 @@
  * const connection = await createConnection({ plugin, destinationAccount, sharedSecret });
  * ```
  */
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { BtpPluginError } from './btp-errors';
+import { type BtpReconnectOptions, type ResolvedBtpReconnect, reconnectAttempts, resolveBtpReconnect } from './btp-reconnect';
 import { authMessage, btpError, decodeBtp, ilpMessage, ilpResponse, type DecodedBtp } from './btp-frames';
 import { type BtpAnswer, PendingRequests } from './btp-pending-requests';
 import { parseBtpServerUrl, type BtpEndpoint } from './btp-url';
@@ -41,8 +42,15 @@ export interface BtpWebSocketPluginOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** Milliseconds to wait for the answer to each request (auth included). Default 30,000. */
   readonly responseTimeout?: number;
-  /** Times the request timeouts. Default `asyncScheduler`. */
+  /** Times the request timeouts and the reconnect waits. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Reconnect (and authenticate again) when the link drops by itself: `true` for the defaults of
+   * {@link BtpReconnectOptions}, or an object. A `disconnect()` call is never undone. Default off:
+   * `sendData` rejects `NOT_CONNECTED` until you call `connect()` again. While the link is down,
+   * STREAM counts the failed sends as temporary (T00) and retries them within its retry budget.
+   */
+  readonly reconnect?: boolean | BtpReconnectOptions;
 }
 
 /** Default wait for an answer, a little above ILP's usual 30 s Prepare expiry budget. */
@@ -81,6 +89,8 @@ export class BtpWebSocketPlugin implements Plugin {
   private dataHandler: DataHandler | undefined;
   private session: Session | undefined;
   private connecting: Promise<void> | undefined;
+  private readonly reconnect: ResolvedBtpReconnect | undefined;
+  private reconnecting: Subscription | undefined;
 
   /** Validates the options; throws {@link BtpPluginError} `INVALID_OPTION`. Opens nothing yet. */
   constructor(options: BtpWebSocketPluginOptions) {
@@ -102,6 +112,7 @@ export class BtpWebSocketPlugin implements Plugin {
     }
     this.responseTimeout = timeout;
     this.scheduler = options.scheduler ?? asyncScheduler;
+    this.reconnect = resolveBtpReconnect(options.reconnect);
   }
 
   /**
@@ -117,11 +128,15 @@ export class BtpWebSocketPlugin implements Plugin {
     return this.connecting;
   }
 
-  /** Closes the socket; in-flight requests fail with `CONNECTION_CLOSED`. Resolves once it has closed. */
+  /**
+   * Closes the socket and stops any reconnecting; in-flight requests fail with
+   * `CONNECTION_CLOSED`. Resolves once it has closed.
+   */
   async disconnect(): Promise<void> {
+    this.stopReconnecting();
     const session = this.session;
     if (session === undefined) return;
-    this.endSession(session, 'disconnect() was called');
+    this.endSession(session, 'disconnect() was called', true);
     closeQuietly(session.socket, 1000, 'disconnect');
     await session.closed;
   }
@@ -295,14 +310,30 @@ export class BtpWebSocketPlugin implements Plugin {
     markClosed();
   }
 
-  /** Fails what waits on `session` and, if it was the live one and was up, emits `'disconnect'`. */
-  private endSession(session: Session, why: string): void {
+  /**
+   * Fails what waits on `session` and, if it was the live one and was up, emits `'disconnect'`
+   * and, unless the caller asked for it, starts reconnecting.
+   */
+  private endSession(session: Session, why: string, asked = false): void {
     session.requests.failAll(new BtpPluginError('CONNECTION_CLOSED', why));
     if (this.session !== session) return;
     this.session = undefined;
     const wasUp = session.authenticated;
     session.authenticated = false;
-    if (wasUp) this.emit('disconnect');
+    if (!wasUp) return;
+    this.emit('disconnect');
+    if (!asked) this.startReconnecting();
+  }
+
+  private startReconnecting(): void {
+    if (this.reconnect === undefined || (this.reconnecting !== undefined && !this.reconnecting.closed)) return;
+    // On error it has given up (attempts spent, or credentials refused): the plugin stays down until connect().
+    this.reconnecting = reconnectAttempts(() => this.connect(), this.reconnect, this.scheduler).subscribe({ error: () => undefined });
+  }
+
+  private stopReconnecting(): void {
+    this.reconnecting?.unsubscribe();
+    this.reconnecting = undefined;
   }
 }
 
