@@ -46,73 +46,19 @@ import {
 } from '../ilp';
 import { describeError } from '../ilp/describe-error';
 import { IlpPacketType } from '../wire/types';
+import { runThroughFaults } from './connector-faults';
+import { type ConnectorPort, InFlightPrepare, type ReplyListener } from './connector-port';
+import type { Direction } from './direction';
 import { MemoryNetworkError } from './errors';
 import { convertAmount, type ExactRate, invertRate, maxConvertibleAmount } from './exchange-rate';
-import { runThroughFaults } from './faults/connector-stage';
 import { FaultLedger } from './faults/ledger';
 import { FaultStage } from './faults/stage';
 import type { Fault } from './faults/types';
-import type { Direction, MemoryNetworkEnd, PrepareHook, ResolvedOptions } from './options';
-import type { DirectionStats } from './stats';
+import { type Hop, latencyHop } from './latency-hop';
+import type { PrepareHook, ResolvedOptions } from './options';
 
-/**
- * One side of the connector: where its Prepares come from and how to hand it the other side's.
- * The memory network's ports are its two plugins' ends; the BTP network's are its two listeners.
- */
-export interface ConnectorPort {
-  /** Which side this is. */
-  readonly name: 'client' | 'server';
-  /** The direction of the Prepares this side sends. */
-  readonly direction: Direction;
-  /** Address and asset, as IL-DCP reports them. */
-  readonly config: MemoryNetworkEnd;
-  /** Counters for the Prepares this side sends. */
-  readonly stats: DirectionStats;
-  /** The serialized IL-DCP Fulfill for this side. */
-  readonly ildcpReply: Buffer;
-  /** Prepares this side sent that are still waiting for their reply. */
-  readonly inFlight: Set<InFlightPrepare>;
-  /** Why a Prepare cannot be handed to this side now (answered T01), or undefined if it can. */
-  unreachable(): string | undefined;
-  /**
-   * Hands a forwarded Prepare to this side and reports its serialized reply to `listener`: the
-   * first `next` is the answer; `error`, a throw or `complete` without a value is answered T00,
-   * naming this side. Callbacks rather than an Observable, so a Promise handler's reply costs no
-   * Observable on the hot path; an Observable handler simply subscribes `listener`.
-   */
-  deliver(bytes: Buffer, listener: ReplyListener): void;
-}
-
-/**
- * Who waits for a reply: a `Subscriber`, or plain callbacks (the Promise API skips building an
- * Observable just to resolve a promise).
- */
-export interface ReplyListener {
-  next(reply: Buffer): void;
-  error(error: unknown): void;
-  complete(): void;
-}
-
-/** One Prepare on its way through the network, and later its reply. Internal to the connector. */
-export class InFlightPrepare {
-  reply: Buffer | undefined;
-  counted = false;
-  sourceAmount = 0n;
-  destinationAmount = 0n;
-  expiresAtMs = 0;
-  condition: Buffer | undefined;
-  /** With faults: whether a copy reached the other end, the money trail's hook, and how to stop the run. */
-  deliveredOnce = false;
-  seen: ((type: IlpPacketType) => void) | undefined;
-  cancel: (() => void) | undefined;
-  constructor(
-    readonly from: ConnectorPort,
-    readonly to: ConnectorPort,
-    readonly bytes: Buffer,
-    /** Who waits for the reply; cleared when it stops waiting, while the packet travels on. */
-    public listener: ReplyListener | undefined,
-  ) {}
-}
+// Re-exported so the ports' contract stays importable from the connector, as before it moved.
+export { type ConnectorPort, InFlightPrepare, type ReplyListener } from './connector-port';
 
 /**
  * The connector; see the module notes for the checks and the timing.
@@ -124,14 +70,14 @@ export class InFlightPrepare {
  */
 export class Connector {
   private readonly scheduler: SchedulerLike;
-  private readonly latency: number;
   private readonly triggeredBy: string;
   private readonly verifyFulfillments: boolean;
   private onPrepare: PrepareHook | undefined;
   private maxPacketAmount: bigint;
   private rates!: Record<Direction, ExactRate>;
   private limits!: Record<Direction, bigint>;
-  private batch: { readonly departure: number; readonly steps: Array<() => void> } | undefined;
+  /** Every trip across the wire, Prepare or reply; see `latencyHop`. */
+  private readonly hop: Hop;
   private faults: FaultStage | undefined;
   private readonly seed: number;
   /** What the installed faults did, and the money trail while any are installed. */
@@ -139,7 +85,7 @@ export class Connector {
 
   constructor(options: ResolvedOptions) {
     this.scheduler = options.scheduler;
-    this.latency = options.latency;
+    this.hop = latencyHop(options.scheduler, options.latency);
     this.triggeredBy = options.connectorAddress;
     this.verifyFulfillments = options.verifyFulfillments;
     this.onPrepare = options.onPrepare;
@@ -217,30 +163,6 @@ export class Connector {
       return convertible < this.maxPacketAmount ? convertible : this.maxPacketAmount;
     };
     this.limits = { clientToServer: limit('clientToServer'), serverToClient: limit('serverToClient') };
-  }
-
-  /**
-   * One trip across the wire: none at latency 0, else `latency` ms on the scheduler. Packets that
-   * set off in the same millisecond (the scheduler's resolution) travel in one batch on one timer,
-   * in the order they left: a window of packets costs one timer, not one each, so the simulated
-   * wire does not eat the CPU the endpoints are measured on.
-   */
-  private hop(step: () => void): void {
-    if (this.latency === 0) {
-      step();
-      return;
-    }
-    const departure = this.scheduler.now();
-    if (this.batch && this.batch.departure === departure) {
-      this.batch.steps.push(step);
-      return;
-    }
-    const batch = { departure, steps: [step] };
-    this.batch = batch;
-    this.scheduler.schedule(() => {
-      if (this.batch === batch) this.batch = undefined;
-      for (const next of batch.steps) next();
-    }, this.latency);
   }
 
   private arrive(packet: InFlightPrepare): void {

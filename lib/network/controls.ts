@@ -12,9 +12,10 @@ import type { Connector } from './connector';
 import { MemoryNetworkError } from './errors';
 import { parseExchangeRate } from './exchange-rate';
 import type { FaultLedger } from './faults/ledger';
-import { validateFaults } from './faults/stage';
 import type { Fault } from './faults/types';
-import { type PrepareHook, resolveMaxPacketAmount } from './options';
+import { validateFaults } from './faults/validate';
+import { resolveMaxPacketAmount } from './max-packet-amount';
+import type { PrepareHook } from './options';
 import { type NetworkStats, resetDirectionStats } from './stats';
 
 /**

@@ -9,8 +9,9 @@
  */
 import { isObservable, type Observer } from 'rxjs';
 import { type DataHandler, ildcpResponse, type ObservableDataHandler, serializeIlpReply } from '../ilp';
-import type { ConnectorPort, InFlightPrepare, ReplyListener } from './connector';
-import type { Direction, MemoryNetworkEnd } from './options';
+import type { ConnectorPort, InFlightPrepare, ReplyListener } from './connector-port';
+import type { Direction } from './direction';
+import type { MemoryNetworkEnd } from './options';
 import { type DirectionStats, emptyDirectionStats } from './stats';
 
 /**

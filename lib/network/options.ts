@@ -9,14 +9,16 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { IlpPrepare, IlpReject } from '../ilp';
 import { isIlpAddress } from '../wire/address';
-import { MAX_U64 } from '../wire/types';
+import type { Direction } from './direction';
 import { MemoryNetworkError } from './errors';
 import { type ExactRate, parseExchangeRate } from './exchange-rate';
-import { validateFaults, validateSeed } from './faults/stage';
 import type { Fault } from './faults/types';
+import { validateFaults, validateSeed } from './faults/validate';
+import { resolveMaxPacketAmount } from './max-packet-amount';
 
-/** Which way a Prepare travels: from the client end to the server end, or back. */
-export type Direction = 'clientToServer' | 'serverToClient';
+// Re-exported so `Direction` and the amount check stay importable from the options, as before they moved.
+export type { Direction } from './direction';
+export { resolveMaxPacketAmount } from './max-packet-amount';
 
 /** One end of the network: what IL-DCP tells it, and where Prepares for it are routed. */
 export interface MemoryNetworkEnd {
@@ -108,25 +110,6 @@ export interface ResolvedOptions {
 
 function invalid(detail: string): MemoryNetworkError {
   return new MemoryNetworkError('INVALID_OPTION', detail);
-}
-
-/**
- * Validates a maximum packet amount (`undefined` means no limit, 2^64-1).
- *
- * @example
- * ```ts
- * resolveMaxPacketAmount('1000', 'maxPacketAmount') // 1000n
- * ```
- */
-export function resolveMaxPacketAmount(value: unknown, argument: string): bigint {
-  if (value === undefined) return MAX_U64;
-  let amount: bigint;
-  if (typeof value === 'bigint') amount = value;
-  else if (typeof value === 'number' && Number.isSafeInteger(value)) amount = BigInt(value);
-  else if (typeof value === 'string' && /^\d{1,20}$/.test(value)) amount = BigInt(value);
-  else throw invalid(`${argument} must be a bigint, a safe integer or a decimal string, got ${String(value)}`);
-  if (amount < 0n || amount > MAX_U64) throw invalid(`${argument} must be in 0..2^64-1, got ${amount}`);
-  return amount;
 }
 
 function resolveEnd(value: unknown, defaults: Readonly<MemoryNetworkEnd>, argument: string): MemoryNetworkEnd {

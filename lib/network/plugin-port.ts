@@ -14,8 +14,10 @@
 import { firstValueFrom } from 'rxjs';
 import { ildcpResponse, isObservablePlugin, type Plugin, serializeIlpReply } from '../ilp';
 import { sendBytes } from '../ilp/observable-plugin';
-import type { Connector, ConnectorPort, InFlightPrepare, ReplyListener } from './connector';
-import type { Direction, MemoryNetworkEnd } from './options';
+import type { Connector } from './connector';
+import type { ConnectorPort, InFlightPrepare, ReplyListener } from './connector-port';
+import type { Direction } from './direction';
+import type { MemoryNetworkEnd } from './options';
 import { type DirectionStats, emptyDirectionStats } from './stats';
 
 /**

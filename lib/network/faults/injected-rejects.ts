@@ -10,7 +10,7 @@
 import { defer, of } from 'rxjs';
 import { ilpReject, rejectF08 } from '../../ilp';
 import { MemoryNetworkError } from '../errors';
-import { resolveMaxPacketAmount } from '../options';
+import { resolveMaxPacketAmount } from '../max-packet-amount';
 import type { Fault } from './types';
 import { faultWhen, type FaultWhen, recordFault } from './when';
 

@@ -10,7 +10,7 @@
  * ```
  */
 import type { IlpPrepare } from '../../ilp';
-import type { FaultDirection } from './types';
+import type { FaultDirection } from './direction';
 
 /**
  * What happened. The first group is recorded by faults; the second, the money trail, by the fault

@@ -15,11 +15,14 @@
 import { AsyncSubject, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { IlpPrepare, IlpReply } from '../../ilp';
 import { IlpPacketType } from '../../wire/types';
-import { MemoryNetworkError } from '../errors';
+import type { FaultDirection } from './direction';
 import type { FaultLedger } from './ledger';
 import { type RandomSource, seededRandom } from './random';
 import { recordFault } from './when';
-import type { Fault, FaultContext, FaultDirection, Forward, PacketTrace } from './types';
+import type { Fault, FaultContext, Forward, PacketTrace } from './types';
+
+// Re-exported so existing imports of the validators from the stage keep working.
+export { validateFaults, validateSeed } from './validate';
 
 /**
  * Composes faults into one: the first in the list is the outermost (it sees each Prepare first
@@ -39,35 +42,6 @@ export function composeFaults(...faults: Fault[]): Fault {
     linkDown: (elapsed: number) => faults.some((fault) => fault.linkDown?.(elapsed) === true),
   });
   return composed;
-}
-
-/**
- * Throws {@link MemoryNetworkError} `INVALID_OPTION` unless `faults` is an array of functions.
- *
- * @example
- * ```ts
- * validateFaults(options.faults, 'faults');
- * ```
- */
-export function validateFaults(faults: unknown, argument: string): readonly Fault[] {
-  if (!Array.isArray(faults)) throw new MemoryNetworkError('INVALID_OPTION', `${argument} must be an array of faults`);
-  faults.forEach((fault: unknown, i) => {
-    if (typeof fault !== 'function') throw new MemoryNetworkError('INVALID_OPTION', `${argument}[${i}] must be a fault (a function), got ${typeof fault}`);
-  });
-  return faults as readonly Fault[];
-}
-
-/**
- * Validates a seed: a safe integer (folded to 32 bits by {@link seededRandom}).
- *
- * @example
- * ```ts
- * validateSeed(options.seed ?? 0, 'seed');
- * ```
- */
-export function validateSeed(seed: unknown, argument: string): number {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new MemoryNetworkError('INVALID_OPTION', `${argument} must be a safe integer, got ${String(seed)}`);
-  return seed;
 }
 
 /** Options of a {@link FaultStage}. */

@@ -10,16 +10,12 @@
  */
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { IlpPrepare, IlpReply } from '../../ilp';
-import type { Direction } from '../options';
+import type { FaultDirection } from './direction';
 import type { FaultLedger } from './ledger';
 import type { RandomSource } from './random';
 
-/**
- * Where a fault runs: in the in-memory (or BTP) network's connector, per direction; or in a
- * `withFaults` wrapper, on the Prepares the wrapped plugin sends (`outgoing`) or receives
- * (`incoming`).
- */
-export type FaultDirection = Direction | 'outgoing' | 'incoming';
+// Re-exported so the fault shapes stay importable from one module, as they were before it moved.
+export type { FaultDirection } from './direction';
 
 /** What the faults know about the one Prepare they are handling. */
 export interface PacketTrace {

@@ -10,8 +10,9 @@
  */
 import type { IlpPrepare } from '../../ilp';
 import { MemoryNetworkError } from '../errors';
+import type { FaultDirection } from './direction';
 import type { FaultEvent, FaultEventKind } from './ledger';
-import type { FaultContext, FaultDirection } from './types';
+import type { FaultContext } from './types';
 
 /** When a fault applies; every field is optional and they combine with "and". */
 export interface FaultWhen {

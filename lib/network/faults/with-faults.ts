@@ -26,9 +26,11 @@ import {
 } from '../../ilp';
 import { sendBytes } from '../../ilp/observable-plugin';
 import { MemoryNetworkError } from '../errors';
+import type { FaultDirection } from './direction';
 import { FaultLedger } from './ledger';
-import { FaultStage, validateFaults, validateSeed } from './stage';
-import type { Fault, FaultDirection } from './types';
+import { FaultStage } from './stage';
+import type { Fault } from './types';
+import { validateFaults, validateSeed } from './validate';
 
 /** Options of {@link withFaults}. */
 export interface WithFaultsOptions {

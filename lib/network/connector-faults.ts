@@ -3,6 +3,8 @@
  * exchange rate, before delivery, so rate, F08 and latency stay realistic around them. Each copy
  * the faults let through is delivered to the other end as the connector delivers without faults
  * (a handler that fails or answers nothing is answered T00; an end gone meanwhile gets T01).
+ * It sits beside the connector, not in faults/, because it handles the connector's own packets;
+ * the faults stay a layer below that knows nothing of the connector.
  *
  * @example
  * ```ts
@@ -18,12 +20,19 @@ import {
   rejectT01,
   serializeIlpPrepare,
   serializeIlpReply,
-} from '../../ilp';
-import { describeError } from '../../ilp/describe-error';
-import type { InFlightPrepare } from '../connector';
-import type { FaultStage } from './stage';
+} from '../ilp';
+import { describeError } from '../ilp/describe-error';
+import type { InFlightPrepare } from './connector-port';
+import type { FaultStage } from './faults/stage';
 
-/** Where the outcome of a faulted Prepare goes. */
+/**
+ * Where the outcome of a faulted Prepare goes.
+ *
+ * @example
+ * ```ts
+ * const hooks: FaultedPrepareHooks = { reply: (bytes) => returnReply(packet, bytes), fail: (error) => fail(packet, error) };
+ * ```
+ */
 export interface FaultedPrepareHooks {
   /** The reply the faults let through, serialized, on its way back to the sender. */
   reply(bytes: Buffer): void;
