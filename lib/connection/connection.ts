@@ -1,7 +1,8 @@
 /**
  * A STREAM connection (RFC 29 §4): streams of money multiplexed over one shared secret, as
- * Observables. The class wires the pure parts — the receiver, the packet builder, the stream
- * registry — to a plugin and a scheduler; it owns the lifecycle, the send loop and the totals.
+ * Observables. The class wires the parts — the receiver, the sender, the stream registry, the
+ * Observables (connection-subjects.ts), the close path (connection-closing.ts) and what the peer's
+ * frames change (peer-dispatch.ts) — to a plugin and a scheduler, and is the host they call back.
  *
  * @example
  * ```ts
@@ -11,64 +12,30 @@
  * await connection.end();
  * ```
  */
-import { Observable, ReplaySubject, Subject, type SchedulerLike, defer, throwError } from 'rxjs';
-import { isIlpAddress } from '../wire';
-import { ErrorCode, FrameType, MAX_PLAINTEXT_SIZE, type Frame } from '../wire/types';
+import { Observable, defer, throwError } from 'rxjs';
+import { ErrorCode, FrameType, type Frame } from '../wire/types';
 import type { StreamKeys } from '../crypto';
-import type { IlpPrepare, IlpReply, Plugin } from '../ilp';
+import type { IlpPrepare, IlpReply } from '../ilp';
 import { ConnectionError, StreamError } from '../errors';
-import { DataAndMoneyStream, type StreamHost } from '../stream/stream';
+import type { DataAndMoneyStream, StreamHost } from '../stream/stream';
 import { type Amount, toU64 } from '../stream/amount';
 import type { Quote } from './controllers/quote';
 import { StreamRegistry } from './stream-registry';
 import { answerClosed, answerPrepare, type IncomingContext } from './incoming';
-import { type CloseDecision, MAX_PACKET_SEQUENCE } from './receiver';
+import { MAX_PACKET_SEQUENCE } from './receiver';
 import { DataWindows } from './data-windows';
 import type { Link } from './transmit';
-import { ConnectionSender, type SenderSettings } from './sender';
-import { type ConnectionState, type ConnectionTotals, type ExchangeRate, ZERO_CONNECTION_TOTALS } from './types';
+import { ConnectionSender } from './sender';
+import type { ConnectionState, ConnectionTotals, ExchangeRate } from './types';
 import { IdleTimer } from './idle-timer';
+import type { ConnectionParams } from './connection-params';
+import { ConnectionSubjects } from './connection-subjects';
+import { ConnectionClosing } from './connection-closing';
+import { type DispatchTarget, applyDecision, applyReplyFrames } from './peer-dispatch';
+import { RemotePeer } from './remote-peer';
+import { windowUpdateFrames } from './window-updates';
 
-/**
- * Everything a connection is built from; `createConnection` and the server fill it in.
- *
- * @example
- * ```ts
- * // What createConnection builds once IL-DCP answered:
- * const connection = new Connection({
- *   ...resolveConnectionOptions(options),
- *   plugin,
- *   keys: deriveKeys(sharedSecret),
- *   isServer: false,
- *   sourceAccount: ildcp.clientAddress,
- *   sourceAssetCode: ildcp.assetCode,
- *   sourceAssetScale: ildcp.assetScale,
- *   destinationAccount,
- *   onClose: () => incoming.unsubscribe(),
- * });
- * ```
- */
-export interface ConnectionParams extends SenderSettings {
-  readonly plugin: Plugin;
-  readonly keys: StreamKeys;
-  readonly isServer: boolean;
-  readonly scheduler: SchedulerLike;
-  readonly sourceAccount: string;
-  readonly sourceAssetCode: string;
-  readonly sourceAssetScale: number;
-  readonly destinationAccount?: string;
-  readonly connectionTag?: string;
-  /** Close after this many ms in which no money or data moved either way; 0 disables. */
-  readonly idleTimeoutMs: number;
-  /** The most streams the peer may have open at once (default 10: max stream id 20). */
-  readonly maxRemoteStreams?: number;
-  /** Bytes the peer may send on a stream beyond what its consumer took. */
-  readonly streamReceiveWindow: number;
-  /** Bytes the peer may send on all streams together beyond what their consumers took. */
-  readonly connectionReceiveWindow: number;
-  /** Called once when the connection has closed, to release the plugin or the server's slot. */
-  readonly onClose?: () => void;
-}
+export type { ConnectionParams } from './connection-params';
 
 /**
  * A STREAM connection. Get one from `createConnection()`, `connect()` or a server's `connections$`.
@@ -85,47 +52,38 @@ export interface ConnectionParams extends SenderSettings {
 export class Connection implements StreamHost, IncomingContext {
   /** @internal */
   readonly registry: StreamRegistry;
-  private readonly streamsSubject = new Subject<DataAndMoneyStream>();
-  // ReplaySubject(1), not BehaviorSubject: after a close they still replay the final value, then
-  // complete (or error), to late subscribers.
-  private readonly totalsSubject = new ReplaySubject<ConnectionTotals>(1);
-  private readonly rateSubject = new ReplaySubject<ExchangeRate>(1);
-  private readonly stateSubject = new ReplaySubject<ConnectionState>(1);
+  private readonly subjects: ConnectionSubjects;
   private readonly sender: ConnectionSender;
   private readonly idle: IdleTimer;
-  // Plain copies of what the subjects carry: an errored BehaviorSubject throws from `.value`, and
-  // the getters must keep answering after a close (and in-flight packets still settle then).
-  private totalsValue = ZERO_CONNECTION_TOTALS;
-  private stateValue: ConnectionState;
-  private rateValue: ExchangeRate | undefined;
+  private readonly closing: ConnectionClosing;
+  private readonly dispatch: DispatchTarget;
   private sequence = 1n;
-  private remoteAddress: string | undefined;
-  private remoteAsset: { code: string; scale: number } | undefined;
-  private closeWaiters: Array<() => void> = [];
-  private finishing: { error: Error | undefined } | undefined;
+  private readonly remote: RemotePeer;
 
   /** Streams the peer opened, each emitted before its first money is credited. */
-  readonly streams$: Observable<DataAndMoneyStream> = this.streamsSubject.asObservable();
+  readonly streams$: Observable<DataAndMoneyStream>;
   /** Money totals; replays the current value. */
-  readonly totals$: Observable<ConnectionTotals> = this.totalsSubject.asObservable();
+  readonly totals$: Observable<ConnectionTotals>;
   /** The path exchange rate once known; replays the current value. */
-  readonly exchangeRate$: Observable<ExchangeRate> = this.rateSubject.asObservable();
+  readonly exchangeRate$: Observable<ExchangeRate>;
   /** 'connecting' → 'open' → 'closing' → 'closed'; replays the current value. */
-  readonly state$: Observable<ConnectionState> = this.stateSubject.asObservable();
+  readonly state$: Observable<ConnectionState>;
 
   constructor(private readonly params: ConnectionParams) {
     this.data = new DataWindows(params.connectionReceiveWindow);
     this.registry = new StreamRegistry(params.isServer, this, params.maxRemoteStreams);
-    this.remoteAddress = params.destinationAccount;
-    this.stateValue = params.isServer ? 'open' : 'connecting';
-    this.stateSubject.next(this.stateValue);
-    this.totalsSubject.next(this.totalsValue);
+    this.remote = new RemotePeer(params.destinationAccount);
+    this.subjects = new ConnectionSubjects(params.isServer ? 'open' : 'connecting');
+    this.streams$ = this.subjects.streams$;
+    this.totals$ = this.subjects.totals$;
+    this.exchangeRate$ = this.subjects.exchangeRate$;
+    this.state$ = this.subjects.state$;
     const link: Link = {
       plugin: params.plugin,
       keys: params.keys,
       scheduler: params.scheduler,
       expiryMs: params.expiryMs,
-      destination: () => this.remoteAddress,
+      destination: () => this.remote.address,
       nextSequence: () => this.takeSequence(),
     };
     this.sender = new ConnectionSender(this, link, params, this.data);
@@ -135,6 +93,9 @@ export class Connection implements StreamHost, IncomingContext {
       this.sender.sendFinalClose(ErrorCode.ApplicationError, `idle timeout: ${message}`);
       this.fail(new ConnectionError('IDLE_TIMEOUT', message, ErrorCode.ApplicationError));
     });
+    this.closing = new ConnectionClosing({ subjects: this.subjects, registry: this.registry, idle: this.idle, sender: this.sender, onClose: params.onClose });
+    const { registry, data, closing, remote, idle, sender } = this;
+    this.dispatch = { registry, data, closing, remote, idle, sender, addToTotals: (delta) => this.addToTotals(delta) };
     if (params.isServer) this.idle.start();
   }
 
@@ -146,7 +107,7 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** The peer's ILP address, once known. */
   get destinationAccount(): string | undefined {
-    return this.remoteAddress;
+    return this.remote.address;
   }
   /** Our asset code (from IL-DCP). */
   get sourceAssetCode(): string {
@@ -158,11 +119,11 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** The peer's asset code, once it sent ConnectionAssetDetails. */
   get destinationAssetCode(): string | undefined {
-    return this.remoteAsset?.code;
+    return this.remote.asset?.code;
   }
   /** The peer's asset scale, once it sent ConnectionAssetDetails. */
   get destinationAssetScale(): number | undefined {
-    return this.remoteAsset?.scale;
+    return this.remote.asset?.scale;
   }
   /** The tag the server put in this connection's address, if any. */
   get connectionTag(): string | undefined {
@@ -170,15 +131,15 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** The current state. */
   get state(): ConnectionState {
-    return this.stateValue;
+    return this.subjects.state;
   }
   /** Current totals, synchronously. */
   get totals(): ConnectionTotals {
-    return this.totalsValue;
+    return this.subjects.totals;
   }
   /** The path exchange rate, once probed. */
   get exchangeRate(): ExchangeRate | undefined {
-    return this.rateValue;
+    return this.subjects.exchangeRate;
   }
 
   /**
@@ -231,9 +192,9 @@ export class Connection implements StreamHost, IncomingContext {
    */
   end(): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
-    const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    const closed = this.closing.whenClosed();
     if (this.state !== 'closing') {
-      this.setState('closing');
+      this.subjects.setState('closing');
       for (const stream of this.registry.sorted()) void stream.end();
       this.sender.wake();
     }
@@ -253,7 +214,7 @@ export class Connection implements StreamHost, IncomingContext {
     if (this.state === 'closed') return Promise.resolve();
     const code = error ? ErrorCode.ApplicationError : ErrorCode.NoError;
     this.sender.sendFinalClose(code, error?.message ?? '');
-    this.finish(error ? new ConnectionError('DESTROYED', error.message, code) : undefined);
+    this.closing.finish(error ? new ConnectionError('DESTROYED', error.message, code) : undefined);
     return Promise.resolve();
   }
 
@@ -270,25 +231,11 @@ export class Connection implements StreamHost, IncomingContext {
    * connection fulfills nothing more: it answers with ConnectionClose so the sender stops.
    */
   handlePrepare(prepare: IlpPrepare): IlpReply {
-    if (this.finishing || this.state === 'closed') {
-      return answerClosed(this, prepare, this.finishing?.error ? ErrorCode.ApplicationError : ErrorCode.NoError);
+    if (this.closing.started || this.state === 'closed') {
+      return answerClosed(this, prepare, this.closing.error ? ErrorCode.ApplicationError : ErrorCode.NoError);
     }
     const { reply, decision } = answerPrepare(this, prepare);
-    if (!decision) return reply;
-    // Only progress keeps a connection alive: pings and blocked probes alone let it go idle.
-    if (decision.fulfill && (decision.credits.some(([, amount]) => amount > 0n) || decision.dataStreams.length > 0)) this.idle.touch();
-    if (decision.fulfill) {
-      let received = 0n;
-      for (const [stream, amount] of decision.credits) {
-        stream.receiveMoney(amount);
-        received += amount;
-      }
-      if (received > 0n) this.addToTotals({ received });
-    }
-    for (const [stream, code, message] of decision.closedStreams) this.closeStreamFromRemote(stream, code, message);
-    for (const stream of decision.dataStreams) stream.deliverData();
-    if (decision.close) this.closeFromDecision(decision.close);
-    else this.sender.wake();
+    if (decision) applyDecision(this.dispatch, decision);
     return reply;
   }
 
@@ -304,20 +251,17 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** @internal */
   announceStream(stream: DataAndMoneyStream): void {
-    this.streamsSubject.next(stream);
+    this.subjects.announce(stream);
     // end() is flushing: a stream the peer opens now would keep the close waiting for ever.
     if (this.state === 'closing') void stream.end();
   }
   /** @internal */
   setRemoteAddress(address: string): void {
-    // '' is a send-only peer (@interledger/pay sends it); anything else must be an ILP address (15-Addr-a, E25).
-    if (isIlpAddress(address)) this.remoteAddress = address;
+    this.remote.setAddress(address);
   }
   /** @internal */
   setRemoteAssetDetails(code: string, scale: number): boolean {
-    if (this.remoteAsset) return this.remoteAsset.code === code && this.remoteAsset.scale === scale;
-    this.remoteAsset = { code, scale };
-    return true;
+    return this.remote.setAssetDetails(code, scale);
   }
   /** @internal */
   addressReplyFrames(): Frame[] {
@@ -352,15 +296,9 @@ export class Connection implements StreamHost, IncomingContext {
   dataConsumed(stream: DataAndMoneyStream, bytes: number): void {
     this.data.addConsumed(bytes);
     this.idle.touch();
-    const packetRoom = BigInt(MAX_PLAINTEXT_SIZE);
-    const streamBlocked = stream.state !== 'closed' && stream.advertisedMaxData - stream.incoming.highestOffset < packetRoom;
-    const connectionBlocked = this.data.nearlyBlocked(packetRoom);
-    if (!streamBlocked && !connectionBlocked) return;
-    if (streamBlocked) {
-      stream.advertisedMaxData = stream.incoming.maxOffset;
-      this.sender.queueFrame({ type: FrameType.StreamMaxData, streamId: stream.id, maxOffset: stream.advertisedMaxData });
-    }
-    this.sender.queueFrame({ type: FrameType.ConnectionMaxData, maxOffset: this.data.advertiseLimit() });
+    const frames = windowUpdateFrames(stream, this.data);
+    if (frames.length === 0) return;
+    for (const frame of frames) this.sender.queueFrame(frame);
     this.sender.wake();
   }
   /** @internal */
@@ -378,34 +316,18 @@ export class Connection implements StreamHost, IncomingContext {
    */
   addToTotals(delta: Partial<ConnectionTotals>): void {
     if ((delta.delivered ?? 0n) > 0n || (delta.received ?? 0n) > 0n) this.idle.touch();
-    const t = this.totalsValue;
-    this.totalsValue = {
-      sent: t.sent + (delta.sent ?? 0n),
-      delivered: t.delivered + (delta.delivered ?? 0n),
-      received: t.received + (delta.received ?? 0n),
-      inFlight: t.inFlight + (delta.inFlight ?? 0n),
-    };
-    this.totalsSubject.next(this.totalsValue);
+    this.subjects.addToTotals(delta);
   }
   /** @internal */
   setExchangeRate(rate: ExchangeRate): void {
-    this.rateValue = rate;
-    this.rateSubject.next(rate);
+    this.subjects.setExchangeRate(rate);
   }
   /** @internal The connection reached 'open' (client, after the probe). */
   markOpen(): void {
     if (this.state !== 'connecting') return;
     // The handshake is progress: the idle timeout counts from the moment the connection opened.
     this.idle.touch();
-    this.setState('open');
-  }
-  /**
-   * @internal An authentic reply arrived. Deliberately not activity for the idle timeout: only
-   * money and data moving are (see `idleTimeoutMs`), so a sender probing a full window for ever
-   * does not keep both ends alive.
-   */
-  touch(): void {
-    // Progress is recorded where money and data settle: addToTotals, dataAcknowledged, dataConsumed.
+    this.subjects.setState('open');
   }
   /** @internal Bytes we sent were acknowledged by a fulfilled packet: progress for the idle timeout. */
   dataAcknowledged(): void {
@@ -413,47 +335,19 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** @internal Applies frames from the peer's authentic reply to one of our packets. */
   applyReplyFrames(frames: readonly Frame[]): void {
-    for (const frame of frames) {
-      switch (frame.type) {
-        case FrameType.StreamMaxMoney:
-          this.registry.streams.get(frame.streamId)?.applyRemoteMaxMoney(frame.receiveMax, frame.totalReceived);
-          break;
-        case FrameType.ConnectionMaxStreamId:
-          this.registry.raiseRemoteMax(frame.maxStreamId);
-          break;
-        case FrameType.StreamMaxData:
-          this.registry.streams.get(frame.streamId)?.outgoing.applyRemoteMax(frame.maxOffset);
-          break;
-        case FrameType.ConnectionMaxData:
-          this.data.applyRemoteLimit(frame.maxOffset);
-          break;
-        case FrameType.ConnectionAssetDetails:
-          if (!this.setRemoteAssetDetails(frame.sourceAssetCode, frame.sourceAssetScale)) {
-            this.sender.sendFinalClose(ErrorCode.ProtocolViolation, 'asset details changed during the connection');
-            this.fail(new ConnectionError('ASSET_MISMATCH', 'the peer changed its asset details', ErrorCode.ProtocolViolation));
-            return;
-          }
-          break;
-        case FrameType.StreamClose: {
-          const stream = this.registry.streams.get(frame.streamId);
-          if (stream) this.closeStreamFromRemote(stream, frame.errorCode, frame.errorMessage);
-          break;
-        }
-        case FrameType.ConnectionClose:
-          this.closeFromDecision({ code: frame.errorCode, message: frame.errorMessage, byRemote: true });
-          return;
-        default:
-          break;
-      }
-    }
+    applyReplyFrames(this.dispatch, frames);
   }
   /** @internal Nothing is left to send or settle after `end()`: close for good. */
   finishEnd(): void {
-    this.finish(undefined);
+    this.closing.finish(undefined);
   }
   /** @internal Closes with an error; the sender already told the peer if it could. */
   fail(error: Error): void {
-    this.finish(error);
+    this.closing.finish(error);
+  }
+  /** @internal The sender stopped and its last packet settled. */
+  drained(): void {
+    this.closing.drained();
   }
   /**
    * @internal True once no packet with money or data may leave (29-5.1.3-a, E9): the last
@@ -472,71 +366,6 @@ export class Connection implements StreamHost, IncomingContext {
   }
   /** @internal Where our packets go. */
   get hasRemoteAddress(): boolean {
-    return this.remoteAddress !== undefined;
-  }
-
-  // ---- closing ----------------------------------------------------------------------------------
-
-  private closeStreamFromRemote(stream: DataAndMoneyStream, code: ErrorCode | number, message: string): void {
-    this.registry.remove(stream);
-    stream.closeFromRemote(code === ErrorCode.NoError ? undefined : new StreamError('REMOTE_CLOSED', `peer closed stream ${stream.id}: ${message}`, code));
-  }
-
-  private closeFromDecision(close: CloseDecision): void {
-    if (!close.byRemote) {
-      this.fail(new ConnectionError('PROTOCOL_VIOLATION', close.message, close.code));
-    } else if (close.code === ErrorCode.NoError) {
-      this.finish(undefined);
-    } else {
-      this.finish(new ConnectionError('REMOTE_CLOSED', `peer closed the connection: ${close.message}`, close.code));
-    }
-  }
-
-  private setState(state: ConnectionState): void {
-    this.stateValue = state;
-    this.stateSubject.next(state);
-  }
-
-  /**
-   * Closes the connection. Sending stops at once, but packets already on the wire settle first
-   * (a reply or R00 at expiry always comes), so the final totals are exact when the Observables
-   * complete; until then the state is 'closing'.
-   */
-  private finish(error: Error | undefined): void {
-    if (this.state === 'closed') return;
-    if (this.finishing) {
-      // Closing already (e.g. both ends called end()); the last settle brings us here again.
-      if (this.sender.packetsInFlight === 0) this.complete();
-      return;
-    }
-    this.finishing = { error };
-    this.idle.stop();
-    this.sender.stop();
-    if (this.sender.packetsInFlight === 0) this.complete();
-    else if (this.state !== 'closing') this.setState('closing');
-  }
-
-  /** @internal The sender stopped and its last packet settled. */
-  drained(): void {
-    if (this.finishing) this.complete();
-  }
-
-  private complete(): void {
-    if (this.state === 'closed' || !this.finishing) return;
-    const { error } = this.finishing;
-    const streamError = error ? new StreamError('CONNECTION_CLOSED', error.message, undefined, { cause: error }) : undefined;
-    for (const stream of this.registry.sorted()) {
-      this.registry.remove(stream);
-      stream.closeFromRemote(streamError);
-    }
-    this.setState('closed');
-    for (const subject of [this.streamsSubject, this.totalsSubject, this.rateSubject, this.stateSubject] as Subject<unknown>[]) {
-      if (error) subject.error(error);
-      else subject.complete();
-    }
-    const waiters = this.closeWaiters;
-    this.closeWaiters = [];
-    for (const resolve of waiters) resolve();
-    this.params.onClose?.();
+    return this.remote.address !== undefined;
   }
 }

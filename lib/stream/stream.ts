@@ -1,7 +1,7 @@
 /**
  * One STREAM stream (RFC 29 §3.3): money and bytes both ways as Observables, with receive limits
- * and flow control. The stream keeps its own accounting; the connection that owns it builds and
- * settles packets.
+ * and flow control. The stream keeps its own accounting (money-ledger.ts, send-subscriptions.ts,
+ * data-delivery.ts) and its lifecycle; the connection that owns it builds and settles packets.
  *
  * @example
  * ```ts
@@ -12,69 +12,21 @@
  * stream.data$.subscribe((bytes) => console.log('read', bytes.length));
  * ```
  */
-import { Observable, ReplaySubject, Subject, type Subscriber, defer, firstValueFrom, filter, map, takeWhile } from 'rxjs';
+import { Observable, defer } from 'rxjs';
 import { ErrorCode, MAX_U64 } from '../wire/types';
 import { StreamError } from '../errors';
-import { type Amount, toU64 } from './amount';
-import { type Allocation, type SendOrder, SendOrders } from './send-orders';
-import { type DataProgress, type DataSegment, type DataWrite, OutgoingData } from './outgoing-data';
+import type { Amount } from './amount';
+import { amountArgument, dataArgument } from './arguments';
+import type { Allocation } from './send-orders';
+import { type DataProgress, type DataSegment, OutgoingData } from './outgoing-data';
 import { type DataViolation, IncomingData } from './incoming-data';
+import { MoneyLedger } from './money-ledger';
+import { DataDelivery } from './data-delivery';
+import { SendSubscriptions } from './send-subscriptions';
+import { receiveUntilTotal, sendUntilTotal } from './total-targets';
+import type { MoneyProgress, StreamState, StreamTotals } from './types';
 
-/**
- * Progress of one `sendMoney()` call, emitted after each fulfilled packet that carried part of it.
- *
- * @example
- * ```ts
- * stream.sendMoney(1000).subscribe((progress: MoneyProgress) => console.log(progress));
- * // in packets of at most 400 at a rate of 0.5:
- * // { sent: 400n, delivered: 200n, amount: 1000n }
- * // { sent: 800n, delivered: 400n, amount: 1000n }
- * // { sent: 1000n, delivered: 500n, amount: 1000n }, then the Observable completes
- * ```
- */
-export interface MoneyProgress {
-  /** Source units of this call in fulfilled packets so far. */
-  readonly sent: bigint;
-  /** Destination units of this call that arrived so far. */
-  readonly delivered: bigint;
-  /** Source units this call asked for. */
-  readonly amount: bigint;
-}
-
-/**
- * Running totals of a stream; `totals$` replays the latest.
- *
- * @example
- * ```ts
- * const stream = connection.createStream();
- * stream.totals; // { sent: 0n, delivered: 0n, received: 0n, inFlight: 0n }
- * await lastValueFrom(stream.sendMoney(1000));
- * stream.totals.sent; // 1000n
- * stream.totals$.subscribe((totals: StreamTotals) => console.log(totals.delivered)); // 500n at a rate of 0.5
- * ```
- */
-export interface StreamTotals {
-  /** Source units in fulfilled packets. */
-  readonly sent: bigint;
-  /** Destination units that arrived at the peer. */
-  readonly delivered: bigint;
-  /** Units received from the peer. */
-  readonly received: bigint;
-  /** Source units in packets that have not settled. */
-  readonly inFlight: bigint;
-}
-
-/**
- * Lifecycle of a stream.
- *
- * @example
- * ```ts
- * const state: StreamState = stream.state; // 'open' until end() or destroy()
- * await stream.end();                      // 'closing' until queued money and bytes have gone out
- * stream.state;                            // 'closed'
- * ```
- */
-export type StreamState = 'open' | 'closing' | 'closed';
+export type { MoneyProgress, StreamState, StreamTotals } from './types';
 
 /**
  * What a stream needs from the connection that owns it.
@@ -100,28 +52,6 @@ export interface StreamHost {
 }
 
 /**
- * Bytes for `sendData`: a view of the caller's bytes, not a copy (each packet copies its own
- * segment), so a large blocked write costs no second buffer.
- */
-function dataArgument(value: Uint8Array | string): Buffer {
-  if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  throw new StreamError('INVALID_ARGUMENT', `data must be a Uint8Array or a string, got ${value === null ? 'null' : typeof value}`);
-}
-
-/** Parses a user amount; bad input is a typed StreamError('INVALID_ARGUMENT') naming the argument. */
-function amountArgument(value: Amount, field: string): bigint {
-  try {
-    return toU64(value, field);
-  } catch (error) {
-    throw new StreamError('INVALID_ARGUMENT', error instanceof Error ? error.message : `${field} is invalid`);
-  }
-}
-
-const ZERO_TOTALS: StreamTotals = { sent: 0n, delivered: 0n, received: 0n, inFlight: 0n };
-
-/**
  * A stream of money and bytes on a connection.
  *
  * Bytes: `sendData()` queues bytes and completes once the peer acknowledged all of them; `data$`
@@ -141,17 +71,15 @@ const ZERO_TOTALS: StreamTotals = { sent: 0n, delivered: 0n, received: 0n, inFli
  * ```
  */
 export class DataAndMoneyStream {
-  private readonly orders = new SendOrders();
-  private readonly moneySubject = new Subject<bigint>();
-  // Replays the last totals even after the stream closed (a BehaviorSubject would not).
-  private readonly totalsSubject = new ReplaySubject<StreamTotals>(1);
-  private totalsValue: StreamTotals = ZERO_TOTALS;
+  private readonly money = new MoneyLedger();
+  private readonly sends: SendSubscriptions;
+  private readonly delivery: DataDelivery;
   private stateValue: StreamState = 'open';
   private receiveMaxValue = MAX_U64;
   private endWaiters: Array<() => void> = [];
 
   /** Each amount received on this stream, in the order the packets were fulfilled. */
-  readonly money$: Observable<bigint> = this.moneySubject.asObservable();
+  readonly money$: Observable<bigint> = this.money.money$;
 
   /** @internal Bytes we send. */
   readonly outgoing = new OutgoingData();
@@ -159,11 +87,6 @@ export class DataAndMoneyStream {
   readonly incoming: IncomingData;
   /** @internal The StreamMaxData the peer last heard from us. */
   advertisedMaxData = 0n;
-  private readonly dataSubscribers = new Set<Subscriber<Buffer>>();
-  private readonly activeWrites = new Map<DataWrite, (error: Error) => void>();
-  private dataPaused = false;
-  private delivering = false;
-  private dataEnd: { error: Error | undefined } | undefined;
 
   /**
    * The peer's bytes, in order and exactly once, whatever order the packets arrived in. Hot:
@@ -176,15 +99,9 @@ export class DataAndMoneyStream {
    * stream.data$.subscribe((chunk) => file.write(chunk));
    * ```
    */
-  readonly data$: Observable<Buffer> = new Observable<Buffer>((subscriber) => {
-    this.dataSubscribers.add(subscriber);
-    this.deliverData();
-    return () => {
-      this.dataSubscribers.delete(subscriber);
-    };
-  });
+  readonly data$: Observable<Buffer>;
   /** Running totals; replays the current value to new subscribers. */
-  readonly totals$: Observable<StreamTotals> = this.totalsSubject.asObservable();
+  readonly totals$: Observable<StreamTotals> = this.money.totals$;
 
   /** @internal The peer's receive limit from its StreamMaxMoney frames (its units); undefined until it says. */
   remoteReceiveMax: bigint | undefined = undefined;
@@ -213,7 +130,14 @@ export class DataAndMoneyStream {
   ) {
     this.incoming = new IncomingData(host.streamReceiveWindow);
     this.advertisedMaxData = this.incoming.maxOffset;
-    this.totalsSubject.next(ZERO_TOTALS);
+    this.delivery = new DataDelivery(this.incoming, (bytes) => this.host.dataConsumed(this, bytes));
+    this.data$ = this.delivery.data$;
+    this.sends = new SendSubscriptions(this.money.orders, this.outgoing, {
+      id,
+      state: () => this.stateValue,
+      wake: () => this.host.wake(),
+      released: () => this.resolveEndIfFlushed(),
+    });
   }
 
   /** `open`, `closing` (flushing after `end()`) or `closed`. */
@@ -223,7 +147,7 @@ export class DataAndMoneyStream {
 
   /** Current totals, synchronously. */
   get totals(): StreamTotals {
-    return this.totalsValue;
+    return this.money.totals;
   }
 
   /** The most this stream accepts in total (default unlimited: 2^64-1). */
@@ -233,7 +157,7 @@ export class DataAndMoneyStream {
 
   /** Source units waiting to be sent on this stream. */
   get pendingMoney(): bigint {
-    return this.orders.pending;
+    return this.money.orders.pending;
   }
 
   /**
@@ -248,38 +172,8 @@ export class DataAndMoneyStream {
    * ```
    */
   sendMoney(amount: Amount): Observable<MoneyProgress> {
-    return defer(() => {
-      const units = amountArgument(amount, 'amount');
-      return new Observable<MoneyProgress>((subscriber) => {
-        if (this.stateValue !== 'open') {
-          subscriber.error(new StreamError('STREAM_CLOSED', `stream ${this.id} is ${this.stateValue}`));
-          return undefined;
-        }
-        if (units === 0n) {
-          subscriber.complete();
-          return undefined;
-        }
-        const order = this.orders.add(units, {
-          progress: (o) => {
-            subscriber.next({ sent: o.sent, delivered: o.delivered, amount: o.amount });
-            // A subscriber that left inside next() (take(1) over a synchronous network) stops the
-            // order now, before the subscribe call even returned its teardown.
-            if (subscriber.closed) this.orders.withdraw(o);
-          },
-          done: () => subscriber.complete(),
-        });
-        this.activeOrders.set(order, (error) => subscriber.error(error));
-        this.host.wake();
-        return () => {
-          this.activeOrders.delete(order);
-          if (!order.complete) this.orders.withdraw(order);
-          this.resolveEndIfFlushed();
-        };
-      });
-    });
+    return defer(() => this.sends.money(amountArgument(amount, 'amount')));
   }
-
-  private readonly activeOrders = new Map<SendOrder, (error: Error) => void>();
 
   /**
    * Sends `data` (bytes, or a string as UTF-8) each time the result is subscribed. The bytes are
@@ -295,40 +189,7 @@ export class DataAndMoneyStream {
    * ```
    */
   sendData(data: Uint8Array | string): Observable<DataProgress> {
-    return defer(() => {
-      const bytes = dataArgument(data);
-      return new Observable<DataProgress>((subscriber) => {
-        if (this.stateValue !== 'open') {
-          subscriber.error(new StreamError('STREAM_CLOSED', `stream ${this.id} is ${this.stateValue}`));
-          return undefined;
-        }
-        if (bytes.length === 0) {
-          subscriber.complete();
-          return undefined;
-        }
-        let finished = false;
-        const write = this.outgoing.write(bytes, {
-          progress: (progress) => {
-            subscriber.next(progress);
-            // A subscriber that left inside next() (take(1) over a synchronous network) withdraws
-            // now, before the subscribe call even returned its teardown.
-            if (subscriber.closed && !finished) this.outgoing.withdraw(write);
-          },
-          done: () => {
-            finished = true;
-            this.activeWrites.delete(write);
-            subscriber.complete();
-          },
-        });
-        this.activeWrites.set(write, (error) => subscriber.error(error));
-        this.host.wake();
-        return () => {
-          this.activeWrites.delete(write);
-          if (!finished) this.outgoing.withdraw(write);
-          this.resolveEndIfFlushed();
-        };
-      });
-    });
+    return defer(() => this.sends.data(dataArgument(data)));
   }
 
   /**
@@ -341,7 +202,7 @@ export class DataAndMoneyStream {
    * ```
    */
   pauseData(): void {
-    this.dataPaused = true;
+    this.delivery.pause();
   }
 
   /**
@@ -353,8 +214,7 @@ export class DataAndMoneyStream {
    * ```
    */
   resumeData(): void {
-    this.dataPaused = false;
-    this.deliverData();
+    this.delivery.resume();
   }
 
   /**
@@ -366,17 +226,8 @@ export class DataAndMoneyStream {
    * await stream.sendTotal(1_000_000);
    * ```
    */
-  async sendTotal(total: Amount): Promise<void> {
-    const target = amountArgument(total, 'total');
-    const alreadyQueued = this.totals.sent + this.totals.inFlight + this.orders.pending;
-    if (target > alreadyQueued) {
-      await new Promise<void>((resolve, reject) => {
-        this.sendMoney(target - alreadyQueued).subscribe({ complete: resolve, error: reject });
-      });
-    }
-    if (this.totals.sent < target) {
-      await firstValueFrom(this.totals$.pipe(filter((t) => t.sent >= target)));
-    }
+  sendTotal(total: Amount): Promise<void> {
+    return sendUntilTotal(this, total);
   }
 
   /**
@@ -388,16 +239,8 @@ export class DataAndMoneyStream {
    * await stream.receiveTotal(1_000_000);
    * ```
    */
-  async receiveTotal(total: Amount): Promise<void> {
-    const target = amountArgument(total, 'total');
-    if (this.receiveMaxValue < target) this.setReceiveMax(target);
-    await firstValueFrom(
-      this.totals$.pipe(
-        takeWhile((t) => t.received < target, true),
-        filter((t) => t.received >= target),
-        map(() => undefined),
-      ),
-    );
+  receiveTotal(total: Amount): Promise<void> {
+    return receiveUntilTotal(this, total);
   }
 
   /**
@@ -463,29 +306,19 @@ export class DataAndMoneyStream {
 
   /** @internal Takes up to `max` source units for a packet. */
   takeMoney(max: bigint): Allocation | undefined {
-    const allocation = this.orders.take(max);
-    if (allocation) this.updateTotals({ inFlight: this.totals.inFlight + allocation.amount });
-    return allocation;
+    return this.money.take(max);
   }
 
   /** @internal Settles money this stream placed in a packet. */
   settleMoney(allocation: Allocation, fulfilled: boolean, delivered: bigint): void {
-    const totals = this.totals;
-    this.updateTotals({
-      inFlight: totals.inFlight - allocation.amount,
-      sent: fulfilled ? totals.sent + allocation.amount : totals.sent,
-      delivered: fulfilled ? totals.delivered + delivered : totals.delivered,
-    });
-    this.orders.settle(allocation, fulfilled, delivered);
+    this.money.settle(allocation, fulfilled, delivered);
     if (!fulfilled) this.host.wake();
     this.resolveEndIfFlushed();
   }
 
   /** @internal Credits money the peer sent; the caller has checked the receive max. */
   receiveMoney(amount: bigint): void {
-    if (amount === 0n) return;
-    this.updateTotals({ received: this.totals.received + amount });
-    this.moneySubject.next(amount);
+    this.money.receive(amount);
   }
 
   /** @internal Room left under the receive max. */
@@ -505,23 +338,7 @@ export class DataAndMoneyStream {
 
   /** @internal Emits the bytes that are next in order to the subscribers, if they are taking bytes. */
   deliverData(): void {
-    if (this.delivering) return;
-    this.delivering = true;
-    let bytes = 0;
-    try {
-      // One chunk at a time: a subscriber that pauses (a full Node reader) stops the very next one,
-      // and only bytes actually emitted count as consumed.
-      while (!this.dataPaused && this.dataSubscribers.size > 0) {
-        const chunk = this.incoming.readOne();
-        if (!chunk) break;
-        bytes += chunk.length;
-        for (const subscriber of [...this.dataSubscribers]) subscriber.next(chunk);
-      }
-    } finally {
-      this.delivering = false;
-      if (bytes > 0) this.host.dataConsumed(this, bytes);
-    }
-    this.endDataIfDrained();
+    this.delivery.deliver();
   }
 
   /** @internal Takes a segment of at most `maxBytes` bytes for a packet. */
@@ -542,52 +359,21 @@ export class DataAndMoneyStream {
     this.finish(error);
   }
 
-  private endDataIfDrained(): void {
-    const end = this.dataEnd;
-    // Bytes still waiting are kept for a subscriber to come; without an error they end the stream.
-    if (!end || (end.error === undefined && this.incoming.readable)) return;
-    for (const subscriber of [...this.dataSubscribers]) {
-      if (end.error) subscriber.error(end.error);
-      else subscriber.complete();
-    }
-    this.dataSubscribers.clear();
-  }
-
   private resolveEndIfFlushed(): void {
-    if (this.stateValue !== 'closing' || !this.orders.idle || !this.outgoing.idle) return;
+    if (this.stateValue !== 'closing' || !this.money.orders.idle || !this.outgoing.idle) return;
     this.host.closeStream(this, ErrorCode.NoError, '');
     this.finish(undefined);
   }
 
+  /** Closes for good; every Observable ends with `error`, or cleanly without one. */
   private finish(error: Error | undefined): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
-    this.orders.withdrawAll();
-    this.outgoing.withdrawAll();
-    const orderError = error ?? new StreamError('STREAM_CLOSED', `stream ${this.id} closed before the money was sent`);
-    for (const fail of [...this.activeOrders.values()]) fail(orderError);
-    this.activeOrders.clear();
-    const writeError = error ?? new StreamError('STREAM_CLOSED', `stream ${this.id} closed before the data was acknowledged`);
-    for (const fail of [...this.activeWrites.values()]) fail(writeError);
-    this.activeWrites.clear();
-    this.dataEnd = { error };
-    this.endDataIfDrained();
-    if (error) {
-      this.moneySubject.error(error);
-      this.totalsSubject.error(error);
-    } else {
-      this.moneySubject.complete();
-      this.totalsSubject.complete();
-    }
+    this.sends.close(error);
+    this.delivery.end(error);
+    this.money.close(error);
     const waiters = this.endWaiters;
     this.endWaiters = [];
     for (const resolve of waiters) resolve();
-  }
-
-  private updateTotals(change: Partial<StreamTotals>): void {
-    // Kept apart from the subject: an errored BehaviorSubject throws on `.value`, and packets
-    // in flight still settle after the stream closed.
-    this.totalsValue = { ...this.totalsValue, ...change };
-    this.totalsSubject.next(this.totalsValue);
   }
 }
