@@ -9,7 +9,8 @@
  * the sending port's config), routable to the other port (else F02), at most the max packet amount
  * in source units (else F08 with RFC data), the other port reachable (else T01). The reply, from
  * the other port or from the connector, takes another `latency` ms back. So every answer arrives
- * after 2 x latency. The hops are `timer(latency, scheduler)`; at latency 0 there is no hop at
+ * after 2 x latency. The hops are actions on the scheduler, one per millisecond of departures
+ * (see `latencyHop`); at latency 0 there is no hop at
  * all: a port that answers synchronously gets its reply synchronously, with no timer, Promise or
  * microtask in between.
  *

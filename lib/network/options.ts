@@ -52,7 +52,8 @@ export interface MemoryNetworkOptions {
    */
   maxPacketAmount?: bigint | number | string;
   /**
-   * One-way latency in ms, timed on `scheduler` with `timer(latency, scheduler)`: a Prepare
+   * One-way latency in ms, timed on `scheduler` (packets that leave in the same millisecond share
+   * one scheduled action): a Prepare
    * reaches the other end after `latency` and its reply returns after another `latency`. At 0 (the
    * default) there is no hop at all: through the Observable API (`sendDataObservable`, which the
    * ILP layer uses) a synchronous receiver answers before `subscribe` returns; `sendData`'s promise

@@ -13,6 +13,7 @@ import type { WebSocketConstructor } from '../../lib/ilp/btp-websocket';
 import { BtpWebSocketPlugin, type BtpWebSocketPluginOptions } from '../../lib/ilp/btp-websocket-plugin';
 import { type BtpNetwork, createBtpNetwork } from '../../lib/network';
 import { entriesOf, FakeBtpServer, ilp, WS } from '../helpers/fake-btp-server';
+import { waitFor } from '../helpers/stream-pair';
 
 let peer: FakeBtpServer;
 const plugins: BtpWebSocketPlugin[] = [];
@@ -96,7 +97,7 @@ describe('BtpWebSocketPlugin reconnect option', () => {
     scheduler.flush(); // 100: attempt 1, refused
     expect(opened).toBe(2);
     // Its failure schedules the next wait, 200, to end at frame 300 (a VirtualAction holds its due frame).
-    await until(() => scheduler.actions.some((action) => action.delay === 300));
+    await waitFor('the next wait to be scheduled', () => scheduler.actions.some((action) => action.delay === 300), 3_000);
     const up = next(client, 'connect');
     scheduler.flush(); // 100 + 200: attempt 2
     expect(scheduler.now()).toBe(300);
@@ -134,14 +135,6 @@ describe('BtpWebSocketPlugin reconnect option', () => {
   });
 });
 
-/** Polls `condition` every few milliseconds of real time (socket events are real), for at most 3 s. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 5) {
-    if (waited > 3_000) throw new Error('the condition did not hold within 3 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('BtpWebSocketPlugin reconnect under a payment (createBtpNetwork, a cuttable TCP proxy in between)', () => {
   let network: BtpNetwork | undefined;
   let server: Server | undefined;
@@ -173,7 +166,7 @@ describe('BtpWebSocketPlugin reconnect under a payment (createBtpNetwork, a cutt
     connection = await createConnection({ plugin: client, destinationAccount, sharedSecret, window: 1 });
 
     const paying = connection.createStream().sendTotal(20_000);
-    await until(() => network?.stats.clientToServer.fulfilled !== undefined && network.stats.clientToServer.fulfilled >= 5);
+    await waitFor('five fulfilled packets', () => (network?.stats.clientToServer.fulfilled ?? 0) >= 5);
     proxy.cut();
     await paying;
 

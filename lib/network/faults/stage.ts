@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * const stage = new FaultStage([dropPrepare({ every: 2 })], { scheduler, seed: 1, ledger, triggeredBy: 'test.memory' });
- * const run = stage.send(prepare, 'clientToServer', (p) => deliverToReceiver(p));
+ * const run = stage.send(prepare, 'clientToServer', (p) => receiverPort.answer(p)); // any Prepare -> Observable of its reply
  * run.reply$.subscribe((reply) => run.seen(reply.type));
  * ```
  */
