@@ -24,7 +24,7 @@ import type { ConnectionTotals } from './types';
  *
  * @example
  * ```ts
- * const target: DispatchTarget = { registry, data, closing, remote, idle, sender, addToTotals: (delta) => subjects.addToTotals(delta) };
+ * const target: DispatchTarget = { registry, data, closing, remote, idle, sender, addToTotals: (delta) => connection.addToTotals(delta) }; // the connection's, which also counts money as activity
  * ```
  */
 export interface DispatchTarget {

@@ -47,7 +47,7 @@ export const BLOCKED_PROBE_MAX_MS = 1_000;
  * ```ts
  * const host: BlockedProbeHost = {
  *   quiet: () => !stopped && inFlight === 0,
- *   reachable: () => connection.state === 'open' && connection.hasRemoteAddress,
+ *   reachable: () => (connection.state === 'open' || connection.state === 'closing') && connection.hasRemoteAddress,
  *   sendableStreams: () => registry.sorted(),
  *   send: (frames) => sendTracked({ amount: 0n, frames, fulfillable: true, minDestination: 0n }).subscribe(),
  * };
