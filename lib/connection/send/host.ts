@@ -26,7 +26,6 @@ import type { ConnectionState, ConnectionTotals, ExchangeRate } from '../types';
 export interface SenderHost {
   readonly registry: StreamRegistry;
   readonly state: ConnectionState;
-  readonly totals: ConnectionTotals;
   readonly sourceAccount: string;
   readonly sourceAssetCode: string;
   readonly sourceAssetScale: number;
