@@ -31,6 +31,7 @@ import { content } from './fuzz/frames';
 import { SERVER_ACCOUNT, SERVER_ASSET, startHarness, type Harness } from './fuzz/harness';
 import { assemble, frameBytes, varUInt } from './fuzz/raw-packet';
 import { Session } from './fuzz/session';
+import { respelledToken } from './fuzz/token-spelling';
 import { within } from '../helpers/within';
 import { SEQUENCE_WINDOW, SeenSequences } from '../../lib/connection/incoming';
 
@@ -51,17 +52,6 @@ afterEach(async () => {
   await harness.stop();
   expect(harness.problems).toEqual([]);
 });
-
-/** Another spelling of a base64url token: a last character that differs only in bits the decoder drops. */
-function respelled(token: string): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  const bytes = Buffer.from(token, 'base64url');
-  for (const last of alphabet) {
-    const candidate = token.slice(0, -1) + last;
-    if (candidate !== token && Buffer.from(candidate, 'base64url').equals(bytes)) return candidate;
-  }
-  throw new Error(`token ${token} has no unused bits to respell (its length is a multiple of 3 bytes)`);
-}
 
 function client(): RawClient {
   sessions += 1;
@@ -145,7 +135,8 @@ describe('E7: replayed Prepares (an intermediary re-sends the same bytes)', () =
     const raw = client();
     const first = raw.send([money(1n)], { amount: 3_000n });
     expect(first.reply.type).toBe(IlpPacketType.Fulfill);
-    const alias = respelled(raw.session.token);
+    const alias = respelledToken(raw.session.token);
+    if (alias === undefined) throw new Error('a 49-byte token always has unused bits');
     const aliasSession = new Session({ destinationAccount: `${SERVER_ACCOUNT}.${alias}`, sharedSecret: raw.session.sharedSecret }, 'live', sessions + 1000);
     const viaAlias = new RawClient(harness, aliasSession);
 

@@ -29,6 +29,7 @@ import type { Random } from './random';
 import { brokenPlaintext } from './broken-plaintext';
 import { isUnknownFrameType, rawFrame } from './raw-packet';
 import { Session } from './session';
+import { respelledToken } from './token-spelling';
 
 /** What the server must answer to one input. */
 export type Expectation =
@@ -142,10 +143,21 @@ export class FuzzInputs {
       amount,
       expiresAt: new Date(expired ? now - this.random.int(2) * 1000 : now + EXPIRY_MS),
       executionCondition: fulfillable ? session.keys.condition(data) : this.random.bytes(32),
-      // Extra segments after the token still reach the connection (29-4.2-a).
-      destination: this.random.chance(0.05) ? `${session.destination}.extra~segment` : session.destination,
+      destination: this.destination(session),
       data,
     };
+  }
+
+  /**
+   * Mostly the session's address. Extra segments after the token still reach the connection
+   * (29-4.2-a); another spelling of the same token bytes reaches the same connection too (E7: an
+   * alias must not open a second one where replays would be applied again).
+   */
+  private destination(session: Session): string {
+    const roll = this.random.int(100);
+    if (roll < 5) return `${session.destination}.extra~segment`;
+    const alias = roll < 10 ? respelledToken(session.token, (choices) => this.random.pick(choices)) : undefined;
+    return alias === undefined ? session.destination : `${SERVER_ACCOUNT}.${alias}`;
   }
 
   private amount(): bigint {
