@@ -1,11 +1,12 @@
 /**
  * The published shape: `npm run build` compiles lib/ to CommonJS with declarations, and
  * package.json's main/types/exports point at it, so `require('ilp-stream-rx')` works in Node 20
- * and in jest. Builds into a temporary folder under artifacts/ so dist/ is left alone.
+ * and in jest, and `import { createServer } from 'ilp-stream-rx'` works from ES modules. Builds into a temporary folder under artifacts/ so dist/ is left alone.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -45,5 +46,20 @@ describe('package', () => {
       console.log(typeof t.createMemoryNetwork, a.constructor.name, b.isConnected());`;
     const second = await run('node', ['-e', testing], { cwd: root });
     expect(second.stdout.trim()).toBe('function MemoryPlugin false');
+
+    // An ES module importing the CommonJS build gets every export by name (Node reads the names
+    // statically from the build, so a re-export pattern it cannot see would silently be missing).
+    for (const entry of ['index.js', 'testing.js']) {
+      const file = join(outDir, entry);
+      const esm = `import * as m from ${JSON.stringify(pathToFileURL(file).href)};
+        import { createRequire } from 'node:module';
+        const cjs = Object.keys(createRequire(import.meta.url)(${JSON.stringify(file)}));
+        const missing = cjs.filter((name) => !(name in m) || m[name] !== createRequire(import.meta.url)(${JSON.stringify(file)})[name]);
+        console.log(cjs.length, JSON.stringify(missing));`;
+      const { stdout: esmOut } = await run('node', ['--input-type=module', '-e', esm], { cwd: root });
+      const [count, missing] = esmOut.trim().split(' ');
+      expect(Number(count)).toBeGreaterThan(20);
+      expect(missing).toBe('[]');
+    }
   });
 });
