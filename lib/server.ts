@@ -260,7 +260,9 @@ class StreamServer implements Server {
   private route(prepare: IlpPrepare): IlpReply {
     const prefix = this.serverAccount + '.';
     if (!prepare.destination.startsWith(prefix)) return rejectF02('', this.serverAccount);
-    const token = prepare.destination.slice(prefix.length).split('.')[0] ?? '';
+    // The token is the segment after ours; anything after it is the client's own (29-4.2-a).
+    const end = prepare.destination.indexOf('.', prefix.length);
+    const token = end === -1 ? prepare.destination.slice(prefix.length) : prepare.destination.slice(prefix.length, end);
     const existing = this.connections.get(token);
     if (existing) return existing.handlePrepare(prepare);
     // One token has many spellings (either base64 alphabet, padding, the unused low bits of its

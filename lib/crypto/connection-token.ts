@@ -180,9 +180,9 @@ export function sharedSecretFromToken(serverSecret: Uint8Array, token: string | 
 
 /**
  * The one spelling of a token segment: base64url without padding of the bytes it decodes to, or
- * `undefined` if it is not base64 at all. Decoders accept both alphabets, padding, and any value in
- * the unused low bits of the last character, so many strings carry the same token; a server keys
- * its connections by this. Does not authenticate.
+ * `undefined` if it is not base64 or carries no bytes. Decoders accept both alphabets, padding,
+ * any value in the unused low bits of the last character and a dangling last character, so many
+ * strings carry the same token; a server keys its connections by this. Does not authenticate.
  *
  * @example
  * ```ts
@@ -192,7 +192,8 @@ export function sharedSecretFromToken(serverSecret: Uint8Array, token: string | 
  */
 export function canonicalTokenSegment(token: string): string | undefined {
   if (token.length > MAX_TOKEN_SEGMENT_LENGTH || !TOKEN_PATTERN.test(token)) return undefined;
-  return Buffer.from(token, 'base64').toString('base64url');
+  const bytes = Buffer.from(token, 'base64');
+  return bytes.length === 0 ? undefined : bytes.toString('base64url');
 }
 
 function mint(tokenKey: SecretKey, sharedSecretKey: SecretKey, options: ConnectionTokenOptions | undefined): ConnectionCredentials {

@@ -80,14 +80,18 @@ export function resolveBtpReconnect(option: boolean | BtpReconnectOptions | unde
  * ```
  */
 export function reconnectDelayMs(attempt: number, options: ResolvedBtpReconnect): number {
+  // 0 × factor^attempt would be 0 × Infinity = NaN once the power overflows.
+  if (options.initialDelayMs === 0) return 0;
   return Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
 }
 
 /**
- * Runs `connect` after the first wait and again after each failure, with the waits of
- * {@link reconnectDelayMs}, all on `scheduler`. Completes after the first success; errors with
- * the last failure once `maxAttempts` have failed, or at once on `AUTH_REJECTED`. Unsubscribing
- * stops the attempts (one already running is not cancelled).
+ * Runs `connect` after a wait and again after each failure, with the waits of
+ * {@link reconnectDelayMs}, all on `scheduler`. `spent` attempts were already made for this
+ * outage (a link that came back and dropped again soon after): they count towards `maxAttempts`
+ * and the waits go on growing from there. Emits the attempts spent so far, then completes, after
+ * the first success; errors with the last failure once `maxAttempts` are spent, or at once on
+ * `AUTH_REJECTED`. Unsubscribing stops the attempts (one already running is not cancelled).
  *
  * @example
  * ```ts
@@ -95,19 +99,28 @@ export function reconnectDelayMs(attempt: number, options: ResolvedBtpReconnect)
  * reconnecting.unsubscribe(); // on disconnect()
  * ```
  */
-export function reconnectAttempts(connect: () => ObservableInput<unknown>, options: ResolvedBtpReconnect, scheduler: SchedulerLike): Observable<void> {
-  return timer(reconnectDelayMs(0, options), scheduler).pipe(
-    switchMap(() =>
-      defer(() => from(connect())).pipe(
-        retry({
-          count: options.maxAttempts - 1,
-          delay: (error: unknown, failed: number) =>
-            isBtpPluginError(error, 'AUTH_REJECTED') ? throwError(() => error) : timer(reconnectDelayMs(failed, options), scheduler),
-        }),
+export function reconnectAttempts(connect: () => ObservableInput<unknown>, options: ResolvedBtpReconnect, scheduler: SchedulerLike, spent = 0): Observable<number> {
+  return defer(() => {
+    if (spent >= options.maxAttempts) {
+      return throwError(() => new BtpPluginError('CONNECTION_CLOSED', `gave up reconnecting after ${spent} attempts`));
+    }
+    let used = spent;
+    return timer(reconnectDelayMs(spent, options), scheduler).pipe(
+      switchMap(() =>
+        defer(() => {
+          used += 1;
+          return from(connect());
+        }).pipe(
+          retry({
+            count: options.maxAttempts - spent - 1,
+            delay: (error: unknown) =>
+              isBtpPluginError(error, 'AUTH_REJECTED') ? throwError(() => error) : timer(reconnectDelayMs(used, options), scheduler),
+          }),
+        ),
       ),
-    ),
-    map(() => undefined),
-  );
+      map(() => used),
+    );
+  });
 }
 
 function isNonNegative(value: unknown): value is number {

@@ -46,7 +46,10 @@ export interface BtpWebSocketPluginOptions {
   readonly scheduler?: SchedulerLike;
   /**
    * Reconnect (and authenticate again) when the link drops by itself: `true` for the defaults of
-   * {@link BtpReconnectOptions}, or an object. A `disconnect()` call is never undone. Default off:
+   * {@link BtpReconnectOptions}, or an object. A `disconnect()` call is never undone. A link that
+   * drops again within `maxDelayMs` of coming back continues the same outage: its attempts count
+   * towards `maxAttempts` and the waits keep growing. On giving up the plugin emits
+   * `'reconnect_failed'` with the last error and stays down. Default off:
    * `sendData` rejects `NOT_CONNECTED` until you call `connect()` again. While the link is down,
    * STREAM counts the failed sends as temporary (T00) and retries them within its retry budget.
    */
@@ -57,7 +60,7 @@ export interface BtpWebSocketPluginOptions {
 export const BTP_DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
 
 type Listener = (...args: unknown[]) => void;
-type PluginEvent = 'connect' | 'disconnect';
+type PluginEvent = 'connect' | 'disconnect' | 'reconnect_failed';
 
 /** One WebSocket and the state that lives and dies with it. */
 interface Session {
@@ -91,6 +94,9 @@ export class BtpWebSocketPlugin implements Plugin {
   private connecting: Promise<void> | undefined;
   private readonly reconnect: ResolvedBtpReconnect | undefined;
   private reconnecting: Subscription | undefined;
+  /** Reconnect attempts spent on the current outage, and when the link last came up. */
+  private reconnectSpent = 0;
+  private upSince = Number.NEGATIVE_INFINITY;
 
   /** Validates the options; throws {@link BtpPluginError} `INVALID_OPTION`. Opens nothing yet. */
   constructor(options: BtpWebSocketPluginOptions) {
@@ -121,6 +127,12 @@ export class BtpWebSocketPlugin implements Plugin {
    * (the socket could not open or closed first) or `TIMEOUT`. Concurrent calls share one attempt.
    */
   connect(): Promise<void> {
+    // The caller's own connect starts afresh: an outage given up on is not held against it.
+    this.reconnectSpent = 0;
+    return this.open();
+  }
+
+  private open(): Promise<void> {
     if (this.session?.authenticated === true) return Promise.resolve();
     this.connecting ??= this.openSession().finally(() => {
       this.connecting = undefined;
@@ -175,7 +187,10 @@ export class BtpWebSocketPlugin implements Plugin {
     this.dataHandler = undefined;
   }
 
-  /** Listens for `'connect'` (after each successful auth) and `'disconnect'` (each time the link goes down). */
+  /**
+   * Listens for `'connect'` (after each successful auth), `'disconnect'` (each time the link goes
+   * down) and `'reconnect_failed'` (the `reconnect` option gave up; the listener gets the last error).
+   */
   on(event: string, listener: Listener): this {
     let set = this.listeners.get(event);
     if (set === undefined) this.listeners.set(event, (set = new Set()));
@@ -194,10 +209,10 @@ export class BtpWebSocketPlugin implements Plugin {
     return this.off(event, listener);
   }
 
-  private emit(event: PluginEvent): void {
+  private emit(event: PluginEvent, ...args: unknown[]): void {
     for (const listener of [...(this.listeners.get(event) ?? [])]) {
       try {
-        listener();
+        listener(...args);
       } catch {
         // A listener's failure must not break the plugin's state handling.
       }
@@ -252,6 +267,7 @@ export class BtpWebSocketPlugin implements Plugin {
       throw error;
     }
     session.authenticated = true;
+    this.upSince = this.scheduler.now();
     this.emit('connect');
   }
 
@@ -321,14 +337,23 @@ export class BtpWebSocketPlugin implements Plugin {
     const wasUp = session.authenticated;
     session.authenticated = false;
     if (!wasUp) return;
-    this.emit('disconnect');
+    // Before the event: a listener that calls disconnect() then stops it.
     if (!asked) this.startReconnecting();
+    this.emit('disconnect');
   }
 
   private startReconnecting(): void {
-    if (this.reconnect === undefined || (this.reconnecting !== undefined && !this.reconnecting.closed)) return;
-    // On error it has given up (attempts spent, or credentials refused): the plugin stays down until connect().
-    this.reconnecting = reconnectAttempts(() => this.connect(), this.reconnect, this.scheduler).subscribe({ error: () => undefined });
+    if (this.reconnect === undefined) return;
+    // Only a link that was up drops, so an earlier run of attempts has just succeeded: replace it.
+    this.reconnecting?.unsubscribe();
+    const options = this.reconnect;
+    // A link that stayed up for the longest wait was healthy again: a new outage starts afresh.
+    if (this.scheduler.now() - this.upSince >= options.maxDelayMs) this.reconnectSpent = 0;
+    this.reconnecting = reconnectAttempts(() => this.open(), options, this.scheduler, this.reconnectSpent).subscribe({
+      next: (spent) => (this.reconnectSpent = spent),
+      // Attempts spent, or credentials refused: the plugin stays down until connect().
+      error: (error: unknown) => this.emit('reconnect_failed', error),
+    });
   }
 
   private stopReconnecting(): void {

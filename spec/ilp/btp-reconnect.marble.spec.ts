@@ -32,7 +32,7 @@ describe('reconnectAttempts: backoff on the scheduler', () => {
       const succeeding = m.cold<string>('- 4ms (x|)');
       const { connect } = scripted([failing, failing, succeeding]);
       // 100: attempt 1, fails at 105; 105 + 200 = 305: attempt 2, fails at 310; 310 + 400 = 710: attempt 3, up at 715.
-      m.expect(reconnectAttempts(connect, BTP_RECONNECT_DEFAULTS, m.scheduler)).toBeObservable('715ms (a|)', { a: undefined });
+      m.expect(reconnectAttempts(connect, BTP_RECONNECT_DEFAULTS, m.scheduler)).toBeObservable('715ms (a|)', { a: 3 }); // three attempts spent
       m.expect(failing).toHaveSubscriptions(['100ms ^ 4ms !', '305ms ^ 4ms !']);
       m.expect(succeeding).toHaveSubscriptions('710ms ^ 4ms !');
     }),
@@ -67,8 +67,23 @@ describe('reconnectAttempts: backoff on the scheduler', () => {
       if (options === undefined) throw new Error('reconnect resolved to off');
       // 100: attempt 1, fails at 105; wait 100 × 10 = 1,000: attempt 2 at 1105, fails at 1110;
       // wait 1,000 (100 × 100 = 10,000, capped): attempt 3 at 2110, up at 2115.
-      m.expect(reconnectAttempts(scripted([failing, failing, succeeding]).connect, options, m.scheduler)).toBeObservable('2115ms (a|)', { a: undefined });
+      m.expect(reconnectAttempts(scripted([failing, failing, succeeding]).connect, options, m.scheduler)).toBeObservable('2115ms (a|)', { a: 3 });
       m.expect(succeeding).toHaveSubscriptions('2110ms ^ 4ms !');
+    }),
+  );
+
+  it(
+    'an outage that goes on after a short reconnect continues from the attempts already spent: longer waits, the same maxAttempts',
+    marbles((m) => {
+      const failing = m.cold<string>('- 4ms #', undefined, dropped);
+      const succeeding = m.cold<string>('- 4ms (x|)');
+      const options: ResolvedBtpReconnect = { ...BTP_RECONNECT_DEFAULTS, maxAttempts: 3 };
+      // One attempt spent: the first wait is 200, not 100; success at 205 makes it two.
+      m.expect(reconnectAttempts(scripted([succeeding]).connect, options, m.scheduler, 1)).toBeObservable('205ms (a|)', { a: 2 });
+      // Two spent: one attempt left, after 400; its failure is the end.
+      m.expect(reconnectAttempts(scripted([failing]).connect, options, m.scheduler, 2)).toBeObservable('405ms #', undefined, dropped);
+      // All three spent: no attempt at all.
+      m.expect(reconnectAttempts(scripted([]).connect, options, m.scheduler, 3)).toBeObservable('#', undefined, new BtpPluginError('CONNECTION_CLOSED', 'gave up reconnecting after 3 attempts'));
     }),
   );
 
@@ -108,5 +123,8 @@ describe('resolveBtpReconnect and reconnectDelayMs', () => {
   it('delays grow by the factor from the initial delay and stop at the maximum', () => {
     const options = { initialDelayMs: 50, factor: 3, maxDelayMs: 1_000, maxAttempts: Infinity };
     expect([0, 1, 2, 3, 4].map((attempt) => reconnectDelayMs(attempt, options))).toEqual([50, 150, 450, 1_000, 1_000]);
+    // factor^attempt overflows to Infinity; 0 × Infinity must not make the wait NaN.
+    expect(reconnectDelayMs(1_100, { ...options, initialDelayMs: 0 })).toBe(0);
+    expect(reconnectDelayMs(1_100, options)).toBe(1_000);
   });
 });

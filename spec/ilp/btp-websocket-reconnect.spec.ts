@@ -122,6 +122,49 @@ describe('BtpWebSocketPlugin reconnect option', () => {
     expect(client.isConnected()).toBe(false);
   });
 
+  it('a disconnect() called from a disconnect listener is not undone by the reconnect', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const client = plugin({ scheduler, reconnect: true });
+    await client.connect();
+    const down = next(client, 'disconnect');
+    client.on('disconnect', () => void client.disconnect());
+    peer.socket?.terminate();
+    await down;
+
+    expect(scheduler.actions).toHaveLength(0);
+    scheduler.flush();
+    expect(opened).toBe(1);
+    expect(client.isConnected()).toBe(false);
+  });
+
+  it('a peer that accepts and drops at once is one outage: the waits grow, maxAttempts holds, then reconnect_failed', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const client = plugin({ scheduler, reconnect: { initialDelayMs: 100, maxAttempts: 3 } });
+    const failed = jest.fn();
+    client.on('reconnect_failed', failed);
+    // Every link dies 20 ms (real time) after its auth was answered.
+    peer.server.on('connection', (socket) => socket.on('message', () => setTimeout(() => socket.terminate(), 20)));
+    const dueFrames: number[] = [];
+    let down = next(client, 'disconnect');
+    await client.connect();
+    for (let outage = 0; outage < 3; outage++) {
+      await down;
+      dueFrames.push(Math.min(...scheduler.actions.map((action) => action.delay)));
+      down = next(client, 'disconnect');
+      const up = next(client, 'connect');
+      scheduler.flush();
+      await up;
+    }
+    await down;
+
+    expect(dueFrames).toEqual([100, 300, 700]); // waits of 100, 200, 400 from each drop
+    expect(opened).toBe(4); // ours, then three attempts
+    expect(failed).toHaveBeenCalledTimes(1);
+    expect(failed.mock.calls[0]?.[0]).toMatchObject({ code: 'CONNECTION_CLOSED' });
+    expect(scheduler.actions).toHaveLength(0);
+    expect(client.isConnected()).toBe(false);
+  });
+
   it('without the option, a dropped link stays down until connect() (the default)', async () => {
     const scheduler = new VirtualTimeScheduler();
     const client = plugin({ scheduler });
