@@ -52,7 +52,8 @@ export { BtpPluginError, isBtpPluginError, type BtpPluginErrorCode } from './ilp
 export type { WebSocketConstructor, WebSocketLike } from './ilp/btp-websocket';
 export * from './errors';
 export { type Amount, toU64 } from './stream/amount';
-export { DataAndMoneyStream, type MoneyProgress, type StreamTotals, type StreamState } from './stream/stream';
+export { DataAndMoneyStream } from './stream/stream';
+export type { MoneyProgress, StreamTotals, StreamState } from './stream/types';
 export type { DataProgress } from './stream/outgoing-data';
 export { Connection } from './connection/connection';
 export type { ConnectionState, ConnectionTotals, ExchangeRate } from './connection/types';

@@ -12,7 +12,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { StreamKeys } from '../crypto';
 import type { Plugin } from '../ilp';
-import type { SenderSettings } from './sender';
+import type { SenderSettings } from './send/settings';
 
 /**
  * Everything a connection is built from; `createConnection` and the server fill it in.

@@ -35,8 +35,6 @@ import { type DispatchTarget, applyDecision, applyReplyFrames } from './peer-dis
 import { RemotePeer } from './remote-peer';
 import { windowUpdateFrames } from './window-updates';
 
-export type { ConnectionParams } from './connection-params';
-
 /**
  * A STREAM connection. Get one from `createConnection()`, `connect()` or a server's `connections$`.
  *

@@ -10,7 +10,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { MAX_PLAINTEXT_SIZE, MAX_U64 } from '../wire/types';
 import { type Amount, toU64 } from '../stream/amount';
 import { type Ratio, ratioFrom } from './ratio';
-import type { SenderSettings } from './sender';
+import type { SenderSettings } from './send/settings';
 
 /**
  * Tunables every connection accepts. All are optional.

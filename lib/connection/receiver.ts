@@ -19,9 +19,6 @@ import type { StreamRegistry } from './stream-registry';
 import { conflictWithinPacket } from './overlapping-data';
 import { attributeMoney, creditOf } from './money-attribution';
 
-/** Re-exported: the rounding allowance is part of what a receiver decides. */
-export { withRoundingAllowance } from './money-attribution';
-
 /**
  * What the receiver needs from its connection.
  *

@@ -43,10 +43,6 @@ import { nobodyWants, refund, settleFulfilled, settleRejected } from './send/set
 import { SendableStreams } from './send/sendable-streams';
 import { TrackedTransmit } from './send/tracked-transmit';
 
-export type { SenderHost } from './send/host';
-export type { SenderSettings } from './send/settings';
-export { BLOCKED_PROBE_FIRST_MS, BLOCKED_PROBE_MAX_MS } from './send/blocked-probe';
-export { CLOSE_REPLY_WAIT_MS } from './send/close-sender';
 
 /**
  * Probe volleys before a connect gives up (the reference tries 15).

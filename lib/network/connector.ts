@@ -58,9 +58,6 @@ import type { Fault } from './faults/types';
 import { type Hop, latencyHop } from './latency-hop';
 import type { PrepareHook, ResolvedOptions } from './options';
 
-// Re-exported so the ports' contract stays importable from the connector, as before it moved.
-export { type ConnectorPort, InFlightPrepare, type ReplyListener } from './connector-port';
-
 /**
  * The connector; see the module notes for the checks and the timing.
  *

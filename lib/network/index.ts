@@ -28,10 +28,10 @@ export {
   DEFAULT_CLIENT_END,
   DEFAULT_CONNECTOR_ADDRESS,
   DEFAULT_SERVER_END,
-  type Direction,
   type MemoryNetworkEnd,
   type MemoryNetworkOptions,
   type PrepareHook,
 } from './options';
 export type { DirectionStats, NetworkStats } from './stats';
+export type { Direction } from './direction';
 export * from './faults';

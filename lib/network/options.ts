@@ -16,10 +16,6 @@ import type { Fault } from './faults/types';
 import { validateFaults, validateSeed } from './faults/validate';
 import { resolveMaxPacketAmount } from './max-packet-amount';
 
-// Re-exported so `Direction` and the amount check stay importable from the options, as before they moved.
-export type { Direction } from './direction';
-export { resolveMaxPacketAmount } from './max-packet-amount';
-
 /** One end of the network: what IL-DCP tells it, and where Prepares for it are routed. */
 export interface MemoryNetworkEnd {
   /** The end's ILP address; Prepares to it, or to `address + '.' + anything`, reach it. */

@@ -26,8 +26,6 @@ import { SendSubscriptions } from './send-subscriptions';
 import { receiveUntilTotal, sendUntilTotal } from './total-targets';
 import type { MoneyProgress, StreamState, StreamTotals } from './types';
 
-export type { MoneyProgress, StreamState, StreamTotals } from './types';
-
 /**
  * What a stream needs from the connection that owns it.
  *

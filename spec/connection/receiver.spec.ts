@@ -1,5 +1,6 @@
 import { ErrorCode, FrameType, IlpPacketType, MAX_U64, type Frame, type StreamPacket } from '../../lib/wire/types';
-import { receivePacket, type ReceiverContext, MAX_PACKET_SEQUENCE, withRoundingAllowance } from '../../lib/connection/receiver';
+import { receivePacket, type ReceiverContext, MAX_PACKET_SEQUENCE } from '../../lib/connection/receiver';
+import { withRoundingAllowance } from '../../lib/connection/money-attribution';
 import { StreamRegistry } from '../../lib/connection/stream-registry';
 import { DataWindows } from '../../lib/connection/data-windows';
 import type { DataAndMoneyStream, StreamHost } from '../../lib/stream/stream';

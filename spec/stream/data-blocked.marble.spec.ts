@@ -19,7 +19,7 @@
 import { type Observable, Subject, concat, map, mergeMap, scan, share, shareReplay, switchMap, take } from 'rxjs';
 import { type Context, marbles } from 'rxjs-marbles/jest';
 import { type DataProgress, type Frame, FrameType, type StreamKeys, connect, createMemoryNetwork, decodePacket, deriveKeys, isIldcpRequest, listen } from '../../lib';
-import { BLOCKED_PROBE_FIRST_MS, BLOCKED_PROBE_MAX_MS } from '../../lib/connection/sender';
+import { BLOCKED_PROBE_FIRST_MS, BLOCKED_PROBE_MAX_MS } from '../../lib/connection/send/blocked-probe';
 
 const LATENCY = 10;
 const STREAM_WINDOW = 32_739;

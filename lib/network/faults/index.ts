@@ -16,6 +16,7 @@ export { dropPrepare, dropReply, expiryReject, stopAnswering, type StopAnswering
 export { type RandomSource, seededRandom } from './random';
 export { composeFaults, type FaultRun, FaultStage, type FaultStageOptions } from './stage';
 export { type DuplicateOptions, duplicatePrepare, jitter, type JitterOptions } from './timing';
-export type { Fault, FaultContext, FaultDirection, Forward, PacketTrace } from './types';
+export type { Fault, FaultContext, Forward, PacketTrace } from './types';
+export type { FaultDirection } from './direction';
 export { faultWhen, type FaultMatcher, type FaultWhen, recordFault } from './when';
 export { FaultyPlugin, withFaults, type WithFaultsOptions } from './with-faults';

@@ -21,9 +21,6 @@ import { type RandomSource, seededRandom } from './random';
 import { recordFault } from './when';
 import type { Fault, FaultContext, Forward, PacketTrace } from './types';
 
-// Re-exported so existing imports of the validators from the stage keep working.
-export { validateFaults, validateSeed } from './validate';
-
 /**
  * Composes faults into one: the first in the list is the outermost (it sees each Prepare first
  * and its reply last), like a pipeline read left to right.

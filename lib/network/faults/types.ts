@@ -14,9 +14,6 @@ import type { FaultDirection } from './direction';
 import type { FaultLedger } from './ledger';
 import type { RandomSource } from './random';
 
-// Re-exported so the fault shapes stay importable from one module, as they were before it moved.
-export type { FaultDirection } from './direction';
-
 /** What the faults know about the one Prepare they are handling. */
 export interface PacketTrace {
   /** 1-based number of the Prepare among those the faults saw, in arrival order. */

@@ -3,8 +3,7 @@
  * flight, StreamDataBlocked goes out on its own after 5 ms, doubling up to 1 s.
  */
 import { VirtualTimeScheduler } from 'rxjs';
-import { BLOCKED_PROBE_FIRST_MS, BLOCKED_PROBE_MAX_MS, BlockedProbe } from '../../../lib/connection/send/blocked-probe';
-import { BLOCKED_PROBE_FIRST_MS as FIRST_FROM_SENDER, BLOCKED_PROBE_MAX_MS as MAX_FROM_SENDER } from '../../../lib/connection/sender';
+import { BlockedProbe } from '../../../lib/connection/send/blocked-probe';
 import type { DataAndMoneyStream } from '../../../lib/stream/stream';
 import { FrameType, type Frame } from '../../../lib/wire/types';
 
@@ -41,10 +40,6 @@ function setup() {
 }
 
 describe('BlockedProbe', () => {
-  it('sender.ts still exports the constants', () => {
-    expect([FIRST_FROM_SENDER, MAX_FROM_SENDER]).toEqual([BLOCKED_PROBE_FIRST_MS, BLOCKED_PROBE_MAX_MS]);
-  });
-
   it('waits 5, 10, 20, ... ms between probes, at most 1 s', () => {
     const { probe, sent, runUntil } = setup();
     probe.maybeSchedule();
