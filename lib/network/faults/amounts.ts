@@ -14,7 +14,7 @@ import { MAX_U64 } from '../../wire/types';
 import { MemoryNetworkError } from '../errors';
 import { convertAmount, type ExactRate, maxConvertibleAmount, parseExchangeRate } from '../exchange-rate';
 import type { Fault } from './types';
-import { faultWhen, type FaultWhen, recordFault } from './when';
+import { type FaultWhen, recordFault, selectiveFault } from './when';
 
 /** One step of {@link rateMoves}. */
 export interface RateStep {
@@ -90,16 +90,10 @@ export function skim(options: SkimOptions = {}): Fault {
     throw new MemoryNetworkError('INVALID_OPTION', `skim: units must be an integer >= 0, got ${String(units)}`);
   }
   const fixed = BigInt(units);
-  const matcher = faultWhen(options, 'skim');
-  return (next) => {
-    const applies = matcher();
-    return (prepare, ctx) =>
-      defer(() => {
-        if (!applies(prepare, ctx)) return next(prepare, ctx);
-        const wanted = fixed + convertAmount(prepare.amount, fraction);
-        const kept = wanted < prepare.amount ? wanted : prepare.amount;
-        recordFault(ctx, 'skimmed', kept);
-        return next({ ...prepare, amount: prepare.amount - kept }, ctx);
-      });
-  };
+  return selectiveFault(options, 'skim', (prepare, ctx, next) => {
+    const wanted = fixed + convertAmount(prepare.amount, fraction);
+    const kept = wanted < prepare.amount ? wanted : prepare.amount;
+    recordFault(ctx, 'skimmed', kept);
+    return next({ ...prepare, amount: prepare.amount - kept }, ctx);
+  });
 }

@@ -12,7 +12,7 @@ import { defer, ignoreElements, map, merge, type Observable, take, tap, timer } 
 import { type IlpPrepare, type IlpReply, rejectR00 } from '../../ilp';
 import { IlpPacketType } from '../../wire/types';
 import type { Fault, FaultContext } from './types';
-import { faultWhen, type FaultWhen, recordFault } from './when';
+import { type FaultWhen, recordFault, selectiveFault } from './when';
 
 /**
  * R00 at `prepare`'s expiry on the context's scheduler (at once if it has already expired).
@@ -42,16 +42,10 @@ export function expiryReject(prepare: IlpPrepare, ctx: FaultContext, why: string
  * ```
  */
 export function dropPrepare(when?: FaultWhen): Fault {
-  const matcher = faultWhen(when, 'dropPrepare');
-  return (next) => {
-    const applies = matcher();
-    return (prepare, ctx) =>
-      defer(() => {
-        if (!applies(prepare, ctx)) return next(prepare, ctx);
-        recordFault(ctx, 'droppedPrepare', prepare.amount);
-        return expiryReject(prepare, ctx, 'the Prepare was lost');
-      });
-  };
+  return selectiveFault(when, 'dropPrepare', (prepare, ctx) => {
+    recordFault(ctx, 'droppedPrepare', prepare.amount);
+    return expiryReject(prepare, ctx, 'the Prepare was lost');
+  });
 }
 
 /**
@@ -68,19 +62,13 @@ export function dropPrepare(when?: FaultWhen): Fault {
  * ```
  */
 export function dropReply(when?: FaultWhen): Fault {
-  const matcher = faultWhen(when, 'dropReply');
-  return (next) => {
-    const applies = matcher();
-    return (prepare, ctx) =>
-      defer(() => {
-        if (!applies(prepare, ctx)) return next(prepare, ctx);
-        const lost = next(prepare, ctx).pipe(
-          tap((reply) => recordFault(ctx, 'droppedReply', reply.type === IlpPacketType.Fulfill ? prepare.amount : 0n, { detail: reply.type === IlpPacketType.Fulfill ? 'fulfill' : `reject ${reply.code}` })),
-          ignoreElements(),
-        );
-        return merge(lost, expiryReject(prepare, ctx, 'the reply was lost')).pipe(take(1));
-      });
-  };
+  return selectiveFault(when, 'dropReply', (prepare, ctx, next) => {
+    const lost = next(prepare, ctx).pipe(
+      tap((reply) => recordFault(ctx, 'droppedReply', reply.type === IlpPacketType.Fulfill ? prepare.amount : 0n, { detail: reply.type === IlpPacketType.Fulfill ? 'fulfill' : `reject ${reply.code}` })),
+      ignoreElements(),
+    );
+    return merge(lost, expiryReject(prepare, ctx, 'the reply was lost')).pipe(take(1));
+  });
 }
 
 /** Options of {@link stopAnswering}. */

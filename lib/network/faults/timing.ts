@@ -7,11 +7,11 @@
  * createPluginPair({ faults: [jitter({ max: 30 }), duplicatePrepare({ probability: 0.05 })], seed: 4, scheduler });
  * ```
  */
-import { defer, mergeMap, Observable, timer } from 'rxjs';
+import { mergeMap, Observable, timer } from 'rxjs';
 import type { IlpReply } from '../../ilp';
 import { MemoryNetworkError } from '../errors';
 import type { Fault } from './types';
-import { faultWhen, type FaultWhen, recordFault } from './when';
+import { type FaultWhen, recordFault, selectiveFault } from './when';
 
 /** Options of {@link jitter}: the range of the extra delay, and when. */
 export interface JitterOptions extends FaultWhen {
@@ -40,17 +40,11 @@ export function jitter(options: JitterOptions): Fault {
   const min = checkMs(options.min ?? 0, 'jitter: min');
   const max = checkMs(options.max, 'jitter: max');
   if (max < min) throw new MemoryNetworkError('INVALID_OPTION', `jitter: max (${max}) must be >= min (${min})`);
-  const matcher = faultWhen(options, 'jitter');
-  return (next) => {
-    const applies = matcher();
-    return (prepare, ctx) =>
-      defer(() => {
-        if (!applies(prepare, ctx)) return next(prepare, ctx);
-        const delay = ctx.random.int(min, max);
-        recordFault(ctx, 'delayed', 0n, { detail: `${delay} ms` });
-        return delay === 0 ? next(prepare, ctx) : timer(delay, ctx.scheduler).pipe(mergeMap(() => next(prepare, ctx)));
-      });
-  };
+  return selectiveFault(options, 'jitter', (prepare, ctx, next) => {
+    const delay = ctx.random.int(min, max);
+    recordFault(ctx, 'delayed', 0n, { detail: `${delay} ms` });
+    return delay === 0 ? next(prepare, ctx) : timer(delay, ctx.scheduler).pipe(mergeMap(() => next(prepare, ctx)));
+  });
 }
 
 /** Options of {@link duplicatePrepare}: when, and how far behind the copy follows. */
@@ -72,21 +66,15 @@ export interface DuplicateOptions extends FaultWhen {
  */
 export function duplicatePrepare(options: DuplicateOptions = {}): Fault {
   const gap = checkMs(options.gap ?? 0, 'duplicatePrepare: gap');
-  const matcher = faultWhen(options, 'duplicatePrepare');
-  return (next) => {
-    const applies = matcher();
-    return (prepare, ctx) =>
-      defer(() => {
-        if (!applies(prepare, ctx)) return next(prepare, ctx);
-        recordFault(ctx, 'duplicatedPrepare', prepare.amount);
-        return new Observable<IlpReply>((subscriber) => {
-          const original = next(prepare, ctx).subscribe(subscriber);
-          // Detached: the copy is on the wire and runs its course whether or not anyone waits;
-          // its reply (or a link error) goes nowhere, as a duplicate's would.
-          const copy$ = gap === 0 ? next(prepare, ctx) : timer(gap, ctx.scheduler).pipe(mergeMap(() => next(prepare, ctx)));
-          copy$.subscribe({ error: () => undefined });
-          return original;
-        });
-      });
-  };
+  return selectiveFault(options, 'duplicatePrepare', (prepare, ctx, next) => {
+    recordFault(ctx, 'duplicatedPrepare', prepare.amount);
+    return new Observable<IlpReply>((subscriber) => {
+      const original = next(prepare, ctx).subscribe(subscriber);
+      // Detached: the copy is on the wire and runs its course whether or not anyone waits;
+      // its reply (or a link error) goes nowhere, as a duplicate's would.
+      const copy$ = gap === 0 ? next(prepare, ctx) : timer(gap, ctx.scheduler).pipe(mergeMap(() => next(prepare, ctx)));
+      copy$.subscribe({ error: () => undefined });
+      return original;
+    });
+  });
 }

@@ -8,11 +8,12 @@
  * dropPrepare({ from: 1_000, until: 2_000, probability: 0.5 });
  * ```
  */
-import type { IlpPrepare } from '../../ilp';
+import { defer, type Observable } from 'rxjs';
+import type { IlpPrepare, IlpReply } from '../../ilp';
 import { MemoryNetworkError } from '../errors';
 import type { FaultDirection } from './direction';
 import type { FaultEvent, FaultEventKind } from './ledger';
-import type { FaultContext } from './types';
+import type { Fault, FaultContext, Forward } from './types';
 
 /** When a fault applies; every field is optional and they combine with "and". */
 export interface FaultWhen {
@@ -99,4 +100,26 @@ export function recordFault(
   extra: Pick<FaultEvent, 'prepare' | 'detail'> = {},
 ): void {
   ctx.ledger.record({ kind, direction: ctx.direction, packet: ctx.packet.id, atMs: ctx.elapsed(), amount, ...extra });
+}
+
+/**
+ * A fault that acts on the Prepares `when` selects and passes every other one on untouched.
+ * Each installation counts its own candidates (`every`, `limit`); `act` gets the next hop, to
+ * forward (changed, delayed, twice) or not at all.
+ *
+ * @example
+ * ```ts
+ * const dropAll = selectiveFault({ every: 2 }, 'myDrop', (prepare, ctx) => expiryReject(prepare, ctx, 'lost'));
+ * ```
+ */
+export function selectiveFault(
+  when: FaultWhen | undefined,
+  name: string,
+  act: (prepare: IlpPrepare, ctx: FaultContext, next: Forward) => Observable<IlpReply>,
+): Fault {
+  const matcher = faultWhen(when, name);
+  return (next) => {
+    const applies = matcher();
+    return (prepare, ctx) => defer(() => (applies(prepare, ctx) ? act(prepare, ctx, next) : next(prepare, ctx)));
+  };
 }
